@@ -1,0 +1,141 @@
+"""The pack's own sub-commands: scan, replay, demo, bench, permissions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from c7n_plugins import pack
+
+LATER = {
+    "mailer": "notification delivery (e-mail and Slack)",
+    "report": "the daily inspection report",
+    "deploy": "provisioning the Lambda-mode policies and the mailer",
+}
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"assetpack: error: {message}", file=sys.stderr)
+    return code
+
+
+def _progress(n: int, total: int, res) -> None:
+    status = "error" if res.error else (f"{res.matched} found" if res.matched else "ok")
+    if sys.stderr.isatty():
+        print(f"\r[{n}/{total}] {res.name[:50]:<50} {status:<10}", end="", file=sys.stderr,
+              flush=True)
+        if n == total:
+            print(file=sys.stderr)
+    else:
+        print(f"[{n}/{total}] {res.name}: {status}", file=sys.stderr)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from c7n_plugins import summary
+    from c7n_plugins.scan import ScanError, run_scan
+
+    try:
+        result = run_scan(args.output_dir, region=args.region, dryrun=args.dryrun,
+                          files=args.policies or None, progress=_progress)
+    except (ScanError, pack.PackError) as err:
+        return fail(str(err))
+    Path(args.output_dir, "summary.md").write_text(summary.markdown(result))
+    print(summary.table(result))
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from c7n_plugins.replay import Replayer, ReplayError, load_event
+    from c7n_plugins.scan import ScanError, preflight
+
+    try:
+        account, region = preflight(args.region)
+        replayer = Replayer(args.output_dir, region, account, args.policies or None)
+        events = [(str(p), load_event(p)) for p in args.events]
+    except (ScanError, pack.PackError, ReplayError) as err:
+        return fail(str(err))
+    failed = False
+    for name, event in events:
+        try:
+            outcomes = replayer.replay(name, event)
+        except ReplayError as err:
+            print(f"{name}: skipped: {err}")
+            failed = True
+            continue
+        if not outcomes:
+            print(f"{name}: no policy of the pack is routed this event")
+        for o in outcomes:
+            did = f"error: {o.error}" if o.error else (
+                f"acted on {', '.join(o.resources)}" if o.resources else "nothing matched")
+            print(f"{name}: {o.policy}: {did}")
+            failed |= bool(o.error)
+    return 1 if failed else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from c7n_plugins.demo import run_demo
+
+    return run_demo(args.output_dir, scale=args.scale)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from c7n_plugins.bench import run_bench
+
+    return run_bench([int(s) for s in args.scales.split(",")], args.output)
+
+
+def cmd_permissions(args: argparse.Namespace) -> int:
+    from c7n_plugins.permissions import iam_policy, pack_permissions
+
+    try:
+        perms = pack_permissions()
+    except pack.PackError as err:
+        return fail(str(err))
+    doc = iam_policy(perms) if args.format == "iam-json" else {
+        name: sorted(p) for name, p in perms.items()}
+    print(json.dumps(doc, indent=2, sort_keys=True))
+    return 0
+
+
+def _later(name: str):
+    def run(args: argparse.Namespace) -> int:
+        return fail(f"'{name}' ({LATER[name]}) is not built yet; see the project's issues", 2)
+    return run
+
+
+def register(sub) -> None:
+    scan = sub.add_parser("scan", help="evaluate every check now, post findings, remediate")
+    scan.add_argument("-s", "--output-dir", default="out", help="output folder (default out)")
+    scan.add_argument("-r", "--region", help="AWS region (default from the environment)")
+    scan.add_argument("--dryrun", action="store_true", help="evaluate and report, change nothing")
+    scan.add_argument("-p", "--policies", nargs="+", type=Path,
+                      help="policy files (default: the whole pack)")
+    scan.set_defaults(func=cmd_scan)
+
+    replay = sub.add_parser("replay", help="feed events to the event-mode policies locally")
+    replay.add_argument("events", nargs="+", type=Path, metavar="EVENT.json")
+    replay.add_argument("-s", "--output-dir", default="out/replay")
+    replay.add_argument("-r", "--region")
+    replay.add_argument("-p", "--policies", nargs="+", type=Path)
+    replay.set_defaults(func=cmd_replay)
+
+    demo = sub.add_parser("demo", help="run everything on the local emulator (no AWS account)")
+    demo.add_argument("-s", "--output-dir", "--out", default="out")
+    demo.add_argument("--scale", type=int, default=1, help="multiply the demo estate")
+    demo.set_defaults(func=cmd_demo)
+
+    bench = sub.add_parser("bench", help="measure scan time, memory and API calls by scale")
+    bench.add_argument("--scales", default="1,10,50")
+    bench.add_argument("-o", "--output", default="out/bench.json")
+    bench.set_defaults(func=cmd_bench)
+
+    perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need")
+    perms.add_argument("--format", choices=("iam-json", "by-policy"), default="iam-json")
+    perms.set_defaults(func=cmd_permissions)
+
+    for name, what in LATER.items():
+        later = sub.add_parser(name, help=f"{what} (not built yet)")
+        later.add_argument("rest", nargs=argparse.REMAINDER)
+        later.set_defaults(func=_later(name))

@@ -1,0 +1,80 @@
+"""The ``assetpack`` console script (DESIGN.md contract 1).
+
+Custodian's and c7n-org's own commands run unchanged, with the pack's plugins
+registered first; the pack's commands are argparse sub-commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import c7n_plugins
+
+CUSTODIAN_COMMANDS = ("run", "validate", "report", "schema", "logs", "metrics", "version")
+# Listed in --help under the pack's name; with policy files, "report" is Custodian's.
+CUSTODIAN_ONLY = tuple(c for c in CUSTODIAN_COMMANDS if c != "report")
+
+
+def _custodian(argv: list[str]) -> int:
+    from c7n import cli
+
+    c7n_plugins.load()
+    sys.argv = ["assetpack", *argv]
+    try:
+        cli.main()
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
+    return 0
+
+
+def _org(argv: list[str]) -> int:
+    from c7n_org import cli as org_cli
+
+    c7n_plugins.load()
+    return org_cli.cli.main(args=argv, prog_name="assetpack org", standalone_mode=True) or 0
+
+
+def _names_policies(argv: list[str]) -> bool:
+    """``report`` with policy files is Custodian's; without, the pack's daily report."""
+    return any(a.endswith((".yml", ".yaml", ".json")) for a in argv)
+
+
+def parser() -> argparse.ArgumentParser:
+    from c7n_plugins.cli import commands
+
+    top = argparse.ArgumentParser(
+        prog="assetpack",
+        description="Cloud Custodian policy pack: classify, inspect, alert, remediate.",
+        epilog=f"Custodian commands ({', '.join(CUSTODIAN_COMMANDS)}) and 'org ...' "
+               "take Custodian's and c7n-org's own arguments.",
+    )
+    top.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.register(sub)
+    for name in CUSTODIAN_ONLY:
+        sub.add_parser(name, help=f"Custodian's '{name}' with the pack's plugins", add_help=False)
+    sub.add_parser("org", help="c7n-org (multi-account, multi-region) with the plugins",
+                   add_help=False)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), "")
+    if first in CUSTODIAN_COMMANDS and not (first == "report" and not _names_policies(argv)):
+        return _custodian(argv)
+    if first == "org":
+        return _org(argv[argv.index("org") + 1:])
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        # Custodian logs every policy at INFO; the pack prints its own progress.
+        logging.getLogger("custodian").setLevel(logging.ERROR)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

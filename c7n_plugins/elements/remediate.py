@@ -1,0 +1,154 @@
+"""``asset-remediate``: run a check's remediation the way the pack promises.
+
+Custodian runs a policy's actions on every matched resource and stops the whole
+policy at the first error. The pack needs more, so its loader wraps each check's
+actions in this one (the policy files stay plain Custodian):
+
+- assets the taxonomy protects (critical, do-not-touch) are skipped and left for
+  a human, as is everything when the taxonomy cannot be read;
+- one failing resource does not stop the others (the batch is retried one by one);
+- each fixed resource gets an ``assetpack:remediation`` tag saying which policy
+  and actions changed it and when, so the change can be found and undone;
+- the outcome per resource is returned, and Custodian writes it next to the
+  policy's ``resources.json`` as ``action-asset-remediate``.
+
+Dry run needs nothing here: Custodian skips actions entirely.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from c7n.actions import Action
+from c7n.exceptions import PolicyValidationError
+from c7n.utils import type_schema
+
+from c7n_plugins import registry
+
+log = logging.getLogger("assetpack.remediate")
+RECORD_TAG = "assetpack:remediation"
+
+
+def _tags(resource: dict) -> dict[str, str]:
+    tags = resource.get("Tags") or []
+    if isinstance(tags, dict):
+        return tags
+    return {t.get("Key"): t.get("Value", "") for t in tags if isinstance(t, dict)}
+
+
+def protection_check(session_factory):
+    """A predicate telling protected assets apart, or None if the taxonomy is unreadable."""
+    from c7n_plugins.taxonomy import TaxonomyError, load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(session_factory())
+    except TaxonomyError as err:
+        log.error("remediation skipped: taxonomy unavailable: %s", err)
+        return None
+    return lambda resource: taxonomy.is_protected(_tags(resource))
+
+
+@registry.action("asset-remediate")
+class AssetRemediate(Action):
+    """Apply the wrapped actions to unprotected resources and record each change.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: sqs-queue-encrypted
+            resource: aws.sqs
+            metadata:
+              category: compliance
+              severity: medium
+              controls: [FSBP/SQS.1]
+              remediation: auto
+              description: SQS queues should be encrypted at rest.
+            filters:
+              - KmsMasterKeyId: absent
+              - SqsManagedSseEnabled: false
+            actions:
+              - type: asset-remediate
+                actions:
+                  - type: set-encryption
+                    key: alias/aws/sqs
+    """
+
+    schema = type_schema(
+        "asset-remediate",
+        required=["actions"],
+        actions={"type": "array", "items": {"type": ["object", "string"]}, "minItems": 1},
+    )
+    permissions = ("ssm:GetParameter",)
+
+    def inner_actions(self) -> list[Action]:
+        return self.manager.action_registry.parse(self.data["actions"], self.manager)
+
+    def validate(self):
+        for action in self.inner_actions():
+            if action.type == self.type:
+                raise PolicyValidationError("asset-remediate cannot wrap itself")
+            action.validate()
+        return self
+
+    def get_permissions(self):
+        perms = set(self.permissions)
+        for action in self.inner_actions():
+            perms.update(action.get_permissions())
+        tag = self.manager.action_registry.get("tag")
+        if tag:
+            perms.update(tag({}, self.manager).get_permissions())
+        return sorted(perms)
+
+    def process(self, resources, event=None):
+        model = self.manager.resource_type
+        is_protected = protection_check(self.manager.session_factory)
+        outcome = {r[model.id]: {"id": r[model.id], "status": "fixed", "reason": ""}
+                   for r in resources}
+        if is_protected is None:
+            for rec in outcome.values():
+                rec.update(status="needs-human", reason="taxonomy unavailable")
+            return list(outcome.values())
+
+        eligible = []
+        for r in resources:
+            if is_protected(r):
+                outcome[r[model.id]].update(status="needs-human", reason="protected by taxonomy")
+            else:
+                eligible.append(r)
+
+        actions = self.inner_actions()
+        for action in actions:
+            todo = [r for r in eligible if outcome[r[model.id]]["status"] == "fixed"]
+            self._apply(action, todo, outcome, model.id)
+
+        fixed = [r for r in eligible if outcome[r[model.id]]["status"] == "fixed"]
+        self._record(fixed, [a.type for a in actions])
+        return list(outcome.values())
+
+    def _apply(self, action: Action, resources: list[dict], outcome: dict, id_key: str) -> None:
+        if not resources:
+            return
+        try:
+            action.process(resources)
+            return
+        except Exception as err:  # noqa: BLE001 - isolate the resource that fails
+            log.warning("%s failed on a batch (%s); retrying one by one", action.type, err)
+        for r in resources:
+            try:
+                action.process([r])
+            except Exception as err:  # noqa: BLE001
+                outcome[r[id_key]].update(status="failed", reason=f"{action.type}: {err}"[:300])
+
+    def _record(self, resources: list[dict], action_types: list[str]) -> None:
+        tag = self.manager.action_registry.get("tag")
+        if not resources or tag is None:
+            return
+        when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
+        value = f"{self.manager.ctx.policy.name} {' '.join(action_types)} {when}"[:256]
+        try:
+            tag({"key": RECORD_TAG, "value": value}, self.manager).process(resources)
+        except Exception as err:  # noqa: BLE001 - the fix stands even if the record fails
+            log.warning("could not record remediation tag: %s", err)

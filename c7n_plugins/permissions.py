@@ -1,0 +1,48 @@
+"""The IAM permissions the pack needs, derived from its policies' elements.
+
+Terraform grants exactly this document (``terraform/generated/``), so adding
+an element with a new API call changes the role in the same pull request.
+"""
+
+from __future__ import annotations
+
+from c7n_plugins import pack
+
+# What every deployed policy needs besides its elements: identity, its own logs,
+# the taxonomy, and reporting.
+BASELINE = (
+    "sts:GetCallerIdentity",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "ssm:GetParameter",
+    "securityhub:BatchImportFindings",
+    "securityhub:BatchUpdateFindings",
+    "securityhub:GetFindings",
+    "tag:GetResources",
+)
+
+
+def pack_permissions() -> dict[str, set[str]]:
+    """Per policy (deploy form), the union of its resource, filters' and actions' permissions."""
+    from c7n.config import Config
+    from c7n.policy import PolicyCollection
+
+    import c7n_plugins
+
+    c7n_plugins.load()
+    data = {"policies": [pack.deploy_form(p.data) for p in pack.load()]}
+    config = Config.empty(region="us-east-1", account_id="000000000000")
+    out: dict[str, set[str]] = {}
+    for policy in PolicyCollection.from_data(data, config):
+        out[policy.name] = set(policy.get_permissions())
+    return out
+
+
+def iam_policy(per_policy: dict[str, set[str]]) -> dict:
+    actions = set(BASELINE)
+    for perms in per_policy.values():
+        actions.update(perms)
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AssetPackPolicies", "Effect": "Allow", "Action": sorted(actions),
+         "Resource": "*"}]}

@@ -1,0 +1,252 @@
+"""``assetpack scan``: every check of the pack, evaluated now in pull mode.
+
+Policies of one resource type run one after another on one worker, so
+Custodian's in-memory cache fetches each type once; types run in parallel.
+After the checks, findings are reconciled with Security Hub in batches
+(contract 2), even with ``--dryrun``, which only holds back remediation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from c7n_plugins import pack
+
+log = logging.getLogger("assetpack.scan")
+WORKERS = 4
+REMEDIATION_OUTPUT = "action-assetremediate"
+
+
+class ScanError(RuntimeError):
+    """The scan could not start (credentials, endpoint, invalid policies)."""
+
+
+@dataclass
+class PolicyResult:
+    name: str
+    resource: str
+    category: str
+    severity: str
+    controls: list[str]
+    remediation: str
+    matched: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    remediated: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ScanResult:
+    account: str
+    region: str
+    output_dir: str
+    dryrun: bool
+    policies: list[PolicyResult]
+    resources_seen: int
+    groups: dict[str, dict[str, int]]
+    findings: dict[str, int]
+    api_calls: int
+    seconds: float
+
+    def totals(self) -> dict:
+        by_sev: Counter = Counter()
+        by_cat: Counter = Counter()
+        fixes: Counter = Counter()
+        for p in self.policies:
+            if p.matched:
+                by_sev[p.severity] += p.matched
+                by_cat[p.category] += p.matched
+            fixes.update(p.remediated)
+        return {
+            "checks": len(self.policies),
+            "errors": sum(1 for p in self.policies if p.error),
+            "resources_seen": self.resources_seen,
+            "violations": sum(p.matched for p in self.policies),
+            "by_severity": dict(by_sev),
+            "by_category": dict(by_cat),
+            "remediation": dict(fixes),
+        }
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["totals"] = self.totals()
+        return data
+
+
+class ApiCounter:
+    """Counts AWS API calls through botocore's ``before-call`` event."""
+
+    def __init__(self) -> None:
+        self.calls: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def attach(self, session) -> None:
+        session.events.register("before-call", self._count, unique_id="assetpack-api-counter")
+
+    def _count(self, model, **_) -> None:
+        with self._lock:
+            self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+def preflight(region: str | None) -> tuple[str, str]:
+    """Account and region, or one clear error when AWS cannot be reached."""
+    session = boto3.Session(region_name=region)
+    region = session.region_name or "us-east-1"
+    try:
+        account = session.client("sts", region_name=region).get_caller_identity()["Account"]
+    except ClientError as err:
+        raise ScanError(f"AWS refused the credentials: {err.response['Error']['Message']}") from err
+    except BotoCoreError as err:
+        raise ScanError(f"cannot reach AWS: {err}") from err
+    return account, region
+
+
+def _reset_custodian_caches() -> None:
+    """Forget clients, sessions and cached resources from an earlier scan in this process."""
+    from c7n.cache import InMemoryCache
+    from c7n.credentials import CustodianSession
+    from c7n.utils import reset_session_cache
+
+    InMemoryCache._InMemoryCache__shared_state.clear()
+    CustodianSession.close()
+    reset_session_cache()
+
+
+def _count_seen(manager, seen: dict[str, set]) -> None:
+    """Record the resources a policy evaluates, before its filters drop any."""
+    original = manager.filter_resources
+    key = manager.resource_type.id
+
+    def counting(resources, event=None):
+        seen[manager.type].update((r.get(key), json.dumps(_tags(r), sort_keys=True))
+                                  for r in resources)
+        return original(resources, event)
+
+    manager.filter_resources = counting
+
+
+def _tags(resource: dict) -> dict:
+    tags = resource.get("Tags") or []
+    if isinstance(tags, dict):
+        return tags
+    return {t.get("Key"): t.get("Value") for t in tags if isinstance(t, dict)}
+
+
+def _group_counts(seen: dict[str, set]) -> dict[str, dict[str, int]]:
+    groups: dict[str, Counter] = {"asset:class": Counter(), "asset:environment": Counter()}
+    for entries in seen.values():
+        for _, tag_json in entries:
+            tags = json.loads(tag_json)
+            for key, counter in groups.items():
+                counter[tags.get(key, "(untagged)")] += 1
+    return {k: dict(v) for k, v in groups.items()}
+
+
+def run_scan(
+    output_dir: str | Path,
+    region: str | None = None,
+    dryrun: bool = False,
+    files: Iterable[Path] | None = None,
+    progress: Callable[[int, int, PolicyResult], None] | None = None,
+) -> ScanResult:
+    """Run every check, post findings, write per-policy output and ``summary.json``."""
+    from c7n.config import Config
+    from c7n.policy import PolicyCollection
+
+    from c7n_plugins.elements.findings import build_findings
+    from c7n_plugins.findings import Control, FindingStore
+
+    started = time.monotonic()
+    checks = [p for p in pack.load(files) if p.is_check]
+    account, region = preflight(region)
+    _reset_custodian_caches()
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    config = Config.empty(region=region, regions=[region], output_dir=str(out), dryrun=dryrun,
+                          cache="memory", cache_period=15, account_id=account)
+    collection = PolicyCollection.from_data(
+        {"policies": [pack.scan_form(p.data) for p in checks]}, config)
+    counter = ApiCounter()
+    seen: dict[str, set] = defaultdict(set)
+    by_type: dict[str, list] = defaultdict(list)
+    for policy in collection:
+        policy.session_factory.set_subscribers([counter.attach])
+        by_type[policy.resource_type].append(policy)
+
+    results: dict[str, PolicyResult] = {}
+    findings: list[dict] = []
+    ran_ok: list[str] = []
+    lock = threading.Lock()
+    done = [0]
+
+    def run_type(policies) -> None:
+        for policy in policies:
+            meta = policy.data.get("metadata", {})
+            res = PolicyResult(policy.name, policy.resource_type, meta.get("category", ""),
+                               meta.get("severity", ""), list(meta.get("controls", [])),
+                               meta.get("remediation", "none"))
+            t0 = time.monotonic()
+            (out / policy.name / REMEDIATION_OUTPUT).unlink(missing_ok=True)
+            try:
+                _count_seen(policy.resource_manager, seen)
+                matched = policy() or []
+                res.matched = len(matched)
+                new = build_findings(policy.resource_manager,
+                                     Control.from_policy_data(policy.data), matched)
+                res.remediated = _remediation_outcome(out / policy.name)
+                with lock:
+                    findings.extend(new)
+                    ran_ok.append(policy.name)
+            except Exception as err:  # noqa: BLE001 - one policy never stops the scan
+                log.exception("policy %s failed", policy.name)
+                res.error = f"{type(err).__name__}: {err}"[:500]
+            res.seconds = round(time.monotonic() - t0, 3)
+            with lock:
+                results[policy.name] = res
+                done[0] += 1
+                if progress:
+                    progress(done[0], len(checks), res)
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        list(pool.map(run_type, by_type.values()))
+
+    session = boto3.Session(region_name=region)
+    counter.attach(session)
+    store = FindingStore(session.client("securityhub"), account, region)
+    try:
+        store.reconcile(findings, ran_ok)
+    except (ClientError, BotoCoreError) as err:
+        log.error("could not post findings to Security Hub: %s", err)
+        store.stats["failed"] += len(findings)
+
+    result = ScanResult(
+        account=account, region=region, output_dir=str(out), dryrun=dryrun,
+        policies=[results[p.name] for p in checks if p.name in results],
+        resources_seen=sum(len(v) for v in seen.values()),
+        groups=_group_counts(seen), findings=dict(store.stats),
+        api_calls=counter.total, seconds=round(time.monotonic() - started, 2),
+    )
+    (out / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
+    return result
+
+
+def _remediation_outcome(policy_dir: Path) -> dict[str, int]:
+    path = policy_dir / REMEDIATION_OUTPUT
+    if not path.exists():
+        return {}
+    return dict(Counter(r["status"] for r in json.loads(path.read_text())))

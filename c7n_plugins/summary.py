@@ -1,0 +1,54 @@
+"""Human-readable views of a scan: the terminal table and ``summary.md``."""
+
+from __future__ import annotations
+
+from c7n_plugins.scan import ScanResult
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "informational")
+
+
+def _rows(result: ScanResult) -> list[tuple[str, str]]:
+    t = result.totals()
+    sev = ", ".join(f"{s} {t['by_severity'][s]}" for s in SEVERITY_ORDER
+                    if t["by_severity"].get(s)) or "none"
+    cat = ", ".join(f"{c} {n}" for c, n in sorted(t["by_category"].items())) or "none"
+    fixes = t["remediation"]
+    fixed = (f"fixed {fixes.get('fixed', 0)}, could not fix {fixes.get('failed', 0)}, "
+             f"needs a human {fixes.get('needs-human', 0)}")
+    if result.dryrun:
+        fixed = "dry run: nothing changed"
+    f = result.findings
+    return [
+        ("account / region", f"{result.account} / {result.region}"),
+        ("checks run", f"{t['checks']} ({t['errors']} failed to run)"),
+        ("resources seen", str(t["resources_seen"])),
+        ("violations by severity", sev),
+        ("violations by category", cat),
+        ("remediation", fixed),
+        ("Security Hub findings", f"{f.get('imported', 0)} posted, {f.get('resolved', 0)} "
+                                  f"resolved, {f.get('failed', 0)} rejected"),
+        ("AWS API calls", str(result.api_calls)),
+        ("wall time", f"{result.seconds:.1f} s"),
+        ("outputs", result.output_dir),
+    ]
+
+
+def table(result: ScanResult) -> str:
+    rows = _rows(result)
+    width = max(len(k) for k, _ in rows)
+    line = "-" * (width + 2 + max(len(v) for _, v in rows))
+    return "\n".join([line, *(f"{k.ljust(width)}  {v}" for k, v in rows), line])
+
+
+def markdown(result: ScanResult) -> str:
+    lines = ["| | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in _rows(result))]
+    worst = sorted((p for p in result.policies if p.matched),
+                   key=lambda p: (SEVERITY_ORDER.index(p.severity)
+                                  if p.severity in SEVERITY_ORDER else 9, -p.matched))[:15]
+    if worst:
+        lines += ["", "| check | severity | controls | found | remediation |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {p.name} | {p.severity} | {' '.join(p.controls)} | {p.matched} | "
+                  f"{', '.join(f'{k} {v}' for k, v in sorted(p.remediated.items())) or '-'} |"
+                  for p in worst]
+    return "\n".join(lines) + "\n"
