@@ -43,6 +43,7 @@ class PolicyResult:
     matched: int = 0
     seconds: float = 0.0
     error: str | None = None
+    api_calls: int = 0
     remediated: dict[str, int] = field(default_factory=dict)
 
 
@@ -85,14 +86,18 @@ class ScanResult:
 
 
 class ApiCounter:
-    """Counts AWS API calls through botocore's ``before-call`` event."""
+    """Counts AWS API calls through botocore's ``before-call`` event.
+
+    Custodian counts its policies' calls the same way (``api-stats`` in each
+    policy's ``metadata.json``); this counts the pack's own calls beside them.
+    """
 
     def __init__(self) -> None:
         self.calls: Counter = Counter()
         self._lock = threading.Lock()
 
     def attach(self, session) -> None:
-        session.events.register("before-call", self._count, unique_id="assetpack-api-counter")
+        session.events.register("before-call", self._count)
 
     def _count(self, model, **_) -> None:
         with self._lock:
@@ -185,7 +190,6 @@ def run_scan(
     seen: dict[str, set] = defaultdict(set)
     by_type: dict[str, list] = defaultdict(list)
     for policy in collection:
-        policy.session_factory.set_subscribers([counter.attach])
         by_type[policy.resource_type].append(policy)
 
     results: dict[str, PolicyResult] = {}
@@ -209,6 +213,7 @@ def run_scan(
                 new = build_findings(policy.resource_manager,
                                      Control.from_policy_data(policy.data), matched)
                 res.remediated = _remediation_outcome(out / policy.name)
+                res.api_calls = _api_calls(out / policy.name)
                 with lock:
                     findings.extend(new)
                     ran_ok.append(policy.name)
@@ -239,10 +244,18 @@ def run_scan(
         policies=[results[p.name] for p in checks if p.name in results],
         resources_seen=sum(len(v) for v in seen.values()),
         groups=_group_counts(seen), findings=dict(store.stats),
-        api_calls=counter.total, seconds=round(time.monotonic() - started, 2),
+        api_calls=counter.total + sum(r.api_calls for r in results.values()), seconds=round(time.monotonic() - started, 2),
     )
     (out / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
     return result
+
+
+def _api_calls(policy_dir: Path) -> int:
+    try:
+        meta = json.loads((policy_dir / "metadata.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return 0
+    return sum(meta.get("api-stats", {}).values())
 
 
 def _remediation_outcome(policy_dir: Path) -> dict[str, int]:

@@ -1,0 +1,122 @@
+"""Contract 2 end to end: a check posts a finding, updates it, resolves it."""
+
+from __future__ import annotations
+
+import pytest
+
+from c7n_plugins.demo import prepare_account
+from c7n_plugins.emulator.estate.s3 import BLOCK_ALL
+from c7n_plugins.findings import product_arn
+from c7n_plugins.pack import policies_root
+from c7n_plugins.scan import run_scan
+
+pytestmark = pytest.mark.e2e
+S3_CHECKS = [policies_root() / "compliance" / "s3.yml"]
+POLICY = "s3-bucket-public-access-blocked"
+
+
+def _findings(session, policy=POLICY):
+    hub = session.client("securityhub")
+    found = hub.get_findings(Filters={"GeneratorId": [{"Value": policy,
+                                                       "Comparison": "EQUALS"}]})["Findings"]
+    return {f["Resources"][0]["Id"]: f for f in found}
+
+
+@pytest.fixture
+def buckets(aws):
+    s3 = aws.client("s3")
+    for name in ("open-bucket", "closed-bucket"):
+        s3.create_bucket(Bucket=name)
+    s3.put_public_access_block(Bucket="closed-bucket", PublicAccessBlockConfiguration=BLOCK_ALL)
+    s3.put_bucket_tagging(Bucket="open-bucket", Tagging={"TagSet": [
+        {"Key": "asset:class", "Value": "storage"}, {"Key": "asset:owner", "Value": "web-team"}]})
+    return aws
+
+
+def test_violation_posts_one_contract_finding(buckets, tmp_path):
+    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    findings = _findings(buckets)
+    assert set(findings) == {"arn:aws:s3:::open-bucket"}
+    f = findings["arn:aws:s3:::open-bucket"]
+    assert f["GeneratorId"] == POLICY
+    assert f["Compliance"]["Status"] == "FAILED"
+    assert f["Compliance"]["SecurityControlId"] == "S3.8"
+    assert f["Compliance"]["RelatedRequirements"] == [
+        "CIS AWS Foundations Benchmark v5.0.0/2.1.4", "KISA ISMS-P 2023/2.10.1"]
+    assert f["Severity"]["Label"] == "HIGH"
+    assert f["Resources"][0]["Type"] == "AwsS3Bucket"
+    assert f["Remediation"]["Recommendation"]["Text"]
+    assert f["ProductFields"]["asset:class"] == "storage"
+    assert f["ProductFields"]["asset:owner"] == "web-team"
+    assert f["ProductArn"] == product_arn("123456789012", "us-east-1")
+    assert (tmp_path / POLICY / "resources.json").exists()
+    assert (tmp_path / "summary.json").exists()
+
+
+def test_rescan_updates_the_same_finding(buckets, tmp_path):
+    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    first = _findings(buckets)["arn:aws:s3:::open-bucket"]
+    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    hub = buckets.client("securityhub")
+    assert len(hub.get_findings()["Findings"]) == 1
+    again = _findings(buckets)["arn:aws:s3:::open-bucket"]
+    assert again["Id"] == first["Id"]
+    assert again["UpdatedAt"] >= first["UpdatedAt"]
+
+
+def test_fixed_resource_finding_moves_to_passed_resolved(buckets, tmp_path):
+    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    buckets.client("s3").put_public_access_block(
+        Bucket="open-bucket", PublicAccessBlockConfiguration=BLOCK_ALL)
+    result = run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    f = _findings(buckets)["arn:aws:s3:::open-bucket"]
+    assert f["Compliance"]["Status"] == "PASSED"
+    assert f["Workflow"]["Status"] == "RESOLVED"
+    assert result.findings["resolved"] == 1
+
+
+def test_failed_policy_does_not_resolve_its_findings(buckets, tmp_path, monkeypatch):
+    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    # The check cannot run (S3 unreachable for it): its open finding must stay open.
+    from c7n.resources.s3 import S3
+    monkeypatch.setattr(S3, "resources", lambda self, *a, **k: 1 / 0)
+    result = run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    assert result.policies[0].error
+    assert _findings(buckets)["arn:aws:s3:::open-bucket"]["Compliance"]["Status"] == "FAILED"
+
+
+def test_remediation_fixes_violation_skips_protected_and_twin(buckets, tmp_path):
+    prepare_account(buckets)
+    s3 = buckets.client("s3")
+    s3.create_bucket(Bucket="critical-bucket")
+    s3.put_bucket_tagging(Bucket="critical-bucket", Tagging={"TagSet": [
+        {"Key": "asset:criticality", "Value": "critical"}]})
+    result = run_scan(tmp_path, files=S3_CHECKS)
+    assert result.policies[0].remediated == {"fixed": 1, "needs-human": 1}
+    fixed = s3.get_public_access_block(Bucket="open-bucket")["PublicAccessBlockConfiguration"]
+    assert all(fixed.values())
+    record = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="open-bucket")["TagSet"]}
+    assert record["assetpack:remediation"].startswith(f"{POLICY} set-public-block ")
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.get_public_access_block(Bucket="critical-bucket")
+    twin = {t["Key"] for t in s3.get_bucket_tagging(Bucket="closed-bucket").get("TagSet", [])} \
+        if _has_tags(s3, "closed-bucket") else set()
+    assert "assetpack:remediation" not in twin
+    rescan = run_scan(tmp_path / "again", dryrun=True, files=S3_CHECKS)
+    assert rescan.policies[0].matched == 1  # only the protected bucket is left
+
+
+def _has_tags(s3, bucket: str) -> bool:
+    try:
+        s3.get_bucket_tagging(Bucket=bucket)
+    except s3.exceptions.ClientError:
+        return False
+    return True
+
+
+def test_dryrun_changes_nothing(buckets, tmp_path):
+    prepare_account(buckets)
+    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    s3 = buckets.client("s3")
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.get_public_access_block(Bucket="open-bucket")

@@ -1,0 +1,103 @@
+"""Meta-tests every policy and element of the pack must pass."""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import re
+from importlib.resources import files
+
+import pytest
+import yaml
+from c7n.actions import Action
+from c7n.filters import Filter
+
+import c7n_plugins
+from c7n_plugins import pack
+from c7n_plugins.elements import findings as _findings  # noqa: F401 - loads registry
+
+c7n_plugins.load()
+POLICIES = pack.load()
+IN_SCOPE = {row["control"] for row in csv.DictReader(
+    files("c7n_plugins.data").joinpath("fsbp-in-scope.tsv").open(), delimiter="\t")}
+
+
+def _elements() -> list[type]:
+    import sys
+    found = []
+    for name, module in list(sys.modules.items()):
+        if name.startswith("c7n_plugins.elements."):
+            for _, obj in inspect.getmembers(module, inspect.isclass):
+                if issubclass(obj, Action | Filter) and obj.__module__ == name:
+                    found.append(obj)
+    return found
+
+
+ELEMENTS = _elements()
+
+
+def test_pack_has_policies_and_elements():
+    assert POLICIES and ELEMENTS
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
+def test_policy_has_contract_3_metadata(policy):
+    assert pack.metadata_errors(policy.data) == []
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
+def test_policy_name_fits_lambda_and_config_limits(policy):
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", policy.name)
+    assert len(f"custodian-{policy.name}") <= 64
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
+def test_fsbp_controls_are_in_scope(policy):
+    fsbp = [c.split("/", 1)[1] for c in policy.metadata.get("controls", [])
+            if c.startswith("FSBP/")]
+    assert set(fsbp) <= IN_SCOPE
+
+
+def test_policy_names_unique():
+    names = [p.name for p in POLICIES]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("element", ELEMENTS, ids=lambda e: e.__name__)
+def test_element_declares_permissions(element):
+    assert element.permissions, f"{element.__name__} declares no permissions"
+    assert all(re.fullmatch(r"[a-z0-9-]+:[A-Za-z0-9*]+", p) for p in element.permissions)
+
+
+@pytest.mark.parametrize("element", ELEMENTS, ids=lambda e: e.__name__)
+def test_element_docstring_example_validates(element, tmp_path):
+    doc = inspect.getdoc(element) or ""
+    match = re.search(r"\.\. code-block:: yaml\n\n(.*?)(?:\n\S|\Z)", doc, re.S)
+    assert match, f"{element.__name__} has no YAML example"
+    data = yaml.safe_load(match.group(1))
+    path = tmp_path / "example.yml"
+    path.write_text(yaml.safe_dump(data))
+    pack.load([path])  # raises PackError naming the problem
+
+
+@pytest.mark.parametrize("element", ELEMENTS, ids=lambda e: e.__name__)
+def test_element_schema_name_is_kebab_case(element):
+    name = element.schema["properties"]["type"]["enum"][0]
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", name)
+
+
+def test_invalid_policy_file_names_file_and_reason(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("policies:\n  - name: x\n    resource: aws.s3\n    filters:\n"
+                   "      - type: no-such-filter\n")
+    with pytest.raises(pack.PackError) as err:
+        pack.load([bad])
+    assert str(bad) in str(err.value)
+    assert "no-such-filter" in str(err.value) or "metadata" in str(err.value)
+
+
+def test_malformed_yaml_names_file(tmp_path):
+    bad = tmp_path / "broken.yml"
+    bad.write_text("policies: [\n")
+    with pytest.raises(pack.PackError, match="broken.yml"):
+        pack.load([bad])
