@@ -9,6 +9,7 @@ The demo and the end-to-end tests build the same estate from here.
 
 from __future__ import annotations
 
+import os
 import pkgutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -62,7 +63,10 @@ def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
 
 
 def builders() -> list:
-    modules = [import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
+    # ASSETPACK_ESTATE_ONLY=s3,ec2 builds only those parts (for working on one area).
+    only = {n for n in os.environ.get("ASSETPACK_ESTATE_ONLY", "").split(",") if n}
+    modules = [import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)
+               if not only or m.name in only or m.name == "network"]
     return sorted((m for m in modules if hasattr(m, "build")),
                   key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
 
