@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install
+.PHONY: demo test bench lint install generated
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,8 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Regenerate the documents derived from the policies (tests fail when they are stale).
+generated: $(STAMP)
+	$(BIN)/assetpack coverage --write
+	$(BIN)/assetpack permissions > terraform/generated/custodian-permissions.json

@@ -99,6 +99,16 @@ def cmd_permissions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from c7n_plugins import coverage
+
+    if args.write:
+        print(f"wrote {coverage.write()}")
+    else:
+        print(coverage.render(), end="")
+    return 0
+
+
 def _later(name: str):
     def run(args: argparse.Namespace) -> int:
         return fail(f"'{name}' ({LATER[name]}) is not built yet; see the project's issues", 2)
@@ -134,6 +144,10 @@ def register(sub) -> None:
     perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need")
     perms.add_argument("--format", choices=("iam-json", "by-policy"), default="iam-json")
     perms.set_defaults(func=cmd_permissions)
+
+    cov = sub.add_parser("coverage", help="the FSBP control coverage table (docs/coverage.md)")
+    cov.add_argument("--write", action="store_true", help="rewrite docs/coverage.md")
+    cov.set_defaults(func=cmd_coverage)
 
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not built yet)")
