@@ -141,7 +141,9 @@ def validate_policies(policies: list[PackPolicy]) -> None:
     c7n_plugins.load()
     structure = StructureParser()
     load_resources({p.data.get("resource", "") for p in policies if isinstance(p.data, dict)})
-    generated = schema.generate()
+    # A schema of every resource type makes jsonschema try each one for each policy
+    # (about a second a policy); one schema per resource type in use is fast.
+    schemas: dict[str, dict] = {}
     null_config = Config.empty(dryrun=True, account_id="na", region="na")
     seen: dict[str, Path] = {}
     for p in policies:
@@ -150,7 +152,10 @@ def validate_policies(policies: list[PackPolicy]) -> None:
             structure.validate({"policies": [p.data]})
         except Exception as err:  # noqa: BLE001 - c7n raises several kinds
             raise PackError(f"{p.path}: {err}") from err
-        errors += [str(e) for e in schema.validate({"policies": [p.data]}, generated)]
+        rtype = p.data.get("resource", "")
+        if rtype not in schemas:
+            schemas[rtype] = schema.generate([rtype])
+        errors += [str(e) for e in schema.validate({"policies": [p.data]}, schemas[rtype])]
         errors += metadata_errors(p.data)
         if p.name in seen:
             errors.append(f"duplicate policy name (also in {seen[p.name]})")

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from c7n_plugins import pack
 
@@ -116,6 +116,9 @@ def preflight(region: str | None) -> tuple[str, str]:
         account = session.client("sts", region_name=region).get_caller_identity()["Account"]
     except ClientError as err:
         raise ScanError(f"AWS refused the credentials: {err.response['Error']['Message']}") from err
+    except NoCredentialsError as err:
+        raise ScanError("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
+                        "AWS_SECRET_ACCESS_KEY (or run `assetpack demo`)") from err
     except BotoCoreError as err:
         raise ScanError(f"cannot reach AWS: {err}") from err
     return account, region
@@ -244,7 +247,8 @@ def run_scan(
         policies=[results[p.name] for p in checks if p.name in results],
         resources_seen=sum(len(v) for v in seen.values()),
         groups=_group_counts(seen), findings=dict(store.stats),
-        api_calls=counter.total + sum(r.api_calls for r in results.values()), seconds=round(time.monotonic() - started, 2),
+        api_calls=counter.total + sum(r.api_calls for r in results.values()),
+        seconds=round(time.monotonic() - started, 2),
     )
     (out / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
     return result
