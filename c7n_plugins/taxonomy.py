@@ -26,6 +26,7 @@ from typing import Any
 
 import jsonschema
 import yaml
+from botocore.exceptions import BotoCoreError, ClientError
 
 DEFAULT_PATH = "/assetpack/taxonomy"
 PATH_ENV = "ASSETPACK_TAXONOMY_PATH"
@@ -254,7 +255,8 @@ class Taxonomy:
             path: list[Any] = ["tags", name]
             _check_chars(spec["key"], [*path, "key"], key=True)
             if spec["key"] in seen:
-                raise _fail([*path, "key"], f"{spec['key']!r} is also the key of {seen[spec['key']]}")
+                other = seen[spec["key"]]
+                raise _fail([*path, "key"], f"{spec['key']!r} is also the key of {other}")
             seen[spec["key"]] = name
             for i, value in enumerate(spec.get("values", ())):
                 _check_chars(value, [*path, "values", i])
@@ -282,7 +284,8 @@ class Taxonomy:
         class_of: dict[str, str] = {}
         for klass, types in classes.items():
             if allowed is not None and klass not in allowed:
-                raise _fail(["classes", klass], f"unknown class {klass!r}: not in tags.class.values")
+                raise _fail(["classes", klass],
+                            f"unknown class {klass!r}: not in tags.class.values")
             for i, rtype in enumerate(types):
                 if rtype in class_of:
                     raise _fail(["classes", klass, i], f"{rtype} is already in {class_of[rtype]}")
@@ -331,7 +334,8 @@ class Taxonomy:
         for where, literal in literals:
             _check_chars(literal, where)
             if not spec.accepts(literal):
-                allowed = ", ".join(spec.values) if spec.values else f"pattern {spec.pattern.pattern}"
+                allowed = (", ".join(spec.values) if spec.values
+                           else f"pattern {spec.pattern.pattern}")
                 raise _fail(where, f"{literal!r} is not an allowed {spec.key} value ({allowed})")
 
     # queries -----------------------------------------------------------------
@@ -460,12 +464,12 @@ class Taxonomy:
             pending = [n for n in rule.set if n not in decided]
             if not pending or not self._matches(rule, facts):
                 continue
-            for name_ in pending:
-                spec = self._tags[name_]
-                value = self._value(spec, rule.set[name_], facts)
+            for logical in pending:
+                spec = self._tags[logical]
+                value = self._value(spec, rule.set[logical], facts)
                 if value is None:
                     continue  # nothing usable: a later rule may still decide
-                decided.add(name_)
+                decided.add(logical)
                 if spec.key in current and not rule.overwrite:
                     continue
                 if current.get(spec.key) != value:
@@ -587,8 +591,6 @@ def load_taxonomy(
     hit = _CACHE.get(key)
     if hit and now - hit[0] < ttl:
         return hit[1]
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         client = session.client("ssm")
         text = client.get_parameter(Name=path, WithDecryption=True)["Parameter"]["Value"]

@@ -78,7 +78,8 @@ EVENTS: tuple[EventSpec, ...] = tuple(
         ("CreateLaunchTemplate", "aws.launch-template-version",
          "responseElements.CreateLaunchTemplateResponse.launchTemplate.launchTemplateId"
          " || responseElements.launchTemplate.launchTemplateId"),
-        ("CreateNetworkInterface", "aws.eni", "responseElements.networkInterface.networkInterfaceId"),
+        ("CreateNetworkInterface", "aws.eni",
+         "responseElements.networkInterface.networkInterfaceId"),
         ("CreateRouteTable", "aws.route-table", "responseElements.routeTable.routeTableId"),
         ("CreateNetworkAcl", "aws.network-acl", "responseElements.networkAcl.networkAclId"),
         ("CreateVpcEndpoint", "aws.vpc-endpoint",
@@ -117,7 +118,8 @@ EVENTS: tuple[EventSpec, ...] = tuple(
         ("CreateLaunchConfiguration", "aws.launch-config",
          "requestParameters.launchConfigurationName"),
     )
-    + _rows("ecr", "create", ("CreateRepository", "aws.ecr", "responseElements.repository.repositoryName"))
+    + _rows("ecr", "create",
+            ("CreateRepository", "aws.ecr", "responseElements.repository.repositoryName"))
     + _rows(
         "ecs", "create",
         ("CreateCluster", "aws.ecs", "responseElements.cluster.clusterArn"),
