@@ -178,6 +178,14 @@ def scan_form(policy: dict) -> dict:
     return data
 
 
+def posts_findings(policy: dict) -> bool:
+    """Checks report findings; of the responders, only those that detect something do
+    (a tagger reacting to a creation event has nothing to report)."""
+    mode = (policy.get("mode") or {}).get("type", "pull")
+    category = (policy.get("metadata") or {}).get("category")
+    return mode not in EVENT_MODES or category in ("compliance", "vulnerability", "threat")
+
+
 def deploy_form(policy: dict) -> dict:
     """The policy as deployed in an account: its mode, the plugin packaging, findings."""
     data = scan_form(policy)
@@ -191,6 +199,6 @@ def deploy_form(policy: dict) -> dict:
             mode["packages"].append("c7n_plugins")
         mode.setdefault("handler", HANDLER)
     data["mode"] = mode
-    if meta.get("category") in ("compliance", "tagging", "vulnerability", "threat"):
+    if posts_findings(policy):
         data.setdefault("actions", []).append({"type": "post-control-finding"})
     return data

@@ -109,6 +109,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from c7n_plugins import generate
+
+    for path in generate.write_all():
+        print(f"wrote {path}")
+    return 0
+
+
 def _later(name: str):
     def run(args: argparse.Namespace) -> int:
         return fail(f"'{name}' ({LATER[name]}) is not built yet; see the project's issues", 2)
@@ -148,6 +156,9 @@ def register(sub) -> None:
     cov = sub.add_parser("coverage", help="the FSBP control coverage table (docs/coverage.md)")
     cov.add_argument("--write", action="store_true", help="rewrite docs/coverage.md")
     cov.set_defaults(func=cmd_coverage)
+
+    gen = sub.add_parser("generate", help="rewrite the policy files generated from tables")
+    gen.set_defaults(func=cmd_generate)
 
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not built yet)")

@@ -23,7 +23,7 @@ def asff_resources(manager, resources: list[dict]) -> list[dict]:
     for r in resources:
         try:
             out.append(formatter.format_resource(r))
-        except (KeyError, TypeError, ValueError):
+        except (LookupError, TypeError, ValueError, AttributeError):
             # Fall back to the generic shape for odd resources rather than drop them.
             arn = manager.get_arns([r])[0]
             out.append({"Type": "Other", "Id": arn, "Region": manager.config.region})

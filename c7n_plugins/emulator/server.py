@@ -4,8 +4,9 @@ Runs in a child process (``python -m c7n_plugins.emulator.server``) so the emula
 and the pack use both cores. The child prints ``READY <port>`` once it listens;
 the parent reads that line, so no port is guessed and no sleep is needed.
 
-moto lacks two Security Hub behaviours the findings contract needs, so the child
-adds them before serving (see :mod:`c7n_plugins.emulator.securityhub`).
+moto lacks a few behaviours the pack relies on (Security Hub filters and
+workflow updates, tagging SQS through the tagging API), so the child adds them
+before serving (:mod:`c7n_plugins.emulator.securityhub`, ``.tagging``).
 """
 
 from __future__ import annotations
@@ -119,9 +120,10 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from c7n_plugins.emulator import securityhub
+    from c7n_plugins.emulator import securityhub, tagging
 
     securityhub.install()
+    tagging.install()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(
         LOOPBACK, args.port, app, threaded=True, request_handler=MotoRequestHandler

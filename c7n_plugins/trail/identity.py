@@ -24,7 +24,8 @@ person stays the creator when the credentials were theirs (CloudFormation withou
 stack role runs with the caller's session). When the credentials belong to the
 service's own role (a CloudFormation stack role, a Service Catalog launch role, a
 service-linked role) nobody can be named, and the name says so instead of passing the
-role off as a person: ``cloudformation.amazonaws.com (role/legacy-cfn-exec)``.
+role off as a person: ``cloudformation.amazonaws.com via role/legacy-cfn-exec`` (tag
+values allow no parentheses).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _assumed_role(identity: dict[str, Any], invoked_by: str | None) -> Creator:
         _MEANINGLESS_SESSION.match(session))
     if linked or service or (invoked_by and meaningless):
         acting = invoked_by or service or "aws-service"
-        return Creator(f"{acting} (role/{role})", arn, acting, "AssumedRole")
+        return Creator(f"{acting} via role/{role}", arn, acting, "AssumedRole")
     name = role if meaningless else f"{role}/{session}"
     return Creator(name, arn, invoked_by, "AssumedRole")
 

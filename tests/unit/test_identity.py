@@ -10,7 +10,7 @@ import pytest
 from c7n_plugins.trail.events import normalise_event
 from c7n_plugins.trail.identity import Creator, created_at, creator_from_record
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "cloudtrail"
+FIXTURES = Path(__file__).resolve().parents[2] / "c7n_plugins" / "data" / "cloudtrail"
 ACCT = "123456789012"
 
 
@@ -42,18 +42,18 @@ FIXTURE_CREATORS = {
         Creator("ecs-tasks.amazonaws.com", "", "ecs-tasks.amazonaws.com", "AWSService"),
     "sts-assumerole-awsaccount.json": Creator("account/444455556666", "", None, "AWSAccount"),
     "ec2-createnetworkinterface-ecs-service-linked-role.json":
-        Creator("ecs.amazonaws.com (role/AWSServiceRoleForECS)",
+        Creator("ecs.amazonaws.com via role/AWSServiceRoleForECS",
                 _sts("AWSServiceRoleForECS", "ecs-service-scheduler"), "ecs.amazonaws.com",
                 "AssumedRole"),
     "lambda-createfunction-cloudformation-stack-role.json":
-        Creator("cloudformation.amazonaws.com (role/legacy-cfn-exec)",
+        Creator("cloudformation.amazonaws.com via role/legacy-cfn-exec",
                 _sts("legacy-cfn-exec", "AWSCloudFormation"), "cloudformation.amazonaws.com",
                 "AssumedRole"),
     "ecs-createservice-cloudformation-user-session.json":
         Creator("platform-admin/jane.doe", _sts("platform-admin", "jane.doe"),
                 "cloudformation.amazonaws.com", "AssumedRole"),
     "elasticloadbalancing-createloadbalancer-classic-eks.json":
-        Creator("eks.amazonaws.com (role/legacy-eks-cluster-role)",
+        Creator("eks.amazonaws.com via role/legacy-eks-cluster-role",
                 _sts("legacy-eks-cluster-role", "1741091230118372590"), "eks.amazonaws.com",
                 "AssumedRole"),
     "logs-createloggroup-ecs-task-role.json":
@@ -138,7 +138,7 @@ def test_person_using_a_service_stays_the_creator():
 def test_service_sessions_are_not_passed_off_as_people(session, service):
     # Even without invokedBy (some records lack it), the session name gives the service away.
     creator = creator_from_record(_assumed("launch-role", session))
-    assert creator == Creator(f"{service} (role/launch-role)", _sts("launch-role", session),
+    assert creator == Creator(f"{service} via role/launch-role", _sts("launch-role", session),
                               service, "AssumedRole")
 
 
@@ -147,7 +147,7 @@ def test_service_linked_role_without_invoked_by_names_its_service():
                       role_path="/aws-service-role/elasticloadbalancing.amazonaws.com/")
     creator = creator_from_record(record)
     assert creator.name == ("elasticloadbalancing.amazonaws.com "
-                            "(role/AWSServiceRoleForElasticLoadBalancing)")
+                            "via role/AWSServiceRoleForElasticLoadBalancing")
     assert creator.invoked_by == "elasticloadbalancing.amazonaws.com"
 
 

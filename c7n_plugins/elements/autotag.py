@@ -1,0 +1,105 @@
+"""``auto-tag-asset``: tag a resource with its creator and classification on creation.
+
+Custodian's ``auto-tag-user`` writes one creator tag and knows nothing of a
+taxonomy; this action writes the contract-4 tags (creator, creator ARN, creation
+time, invoking service, class, environment, owner, criticality, data
+classification) from the CloudTrail record and the taxonomy in SSM Parameter
+Store. It never overwrites an existing tag unless the taxonomy says so, and
+tags resources that get identical tags in one call.
+
+If the taxonomy is missing or invalid, nothing is tagged: the error is logged
+and posted to Security Hub as a HIGH finding on the parameter, so someone fixes
+it instead of the estate being mis-tagged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from c7n.actions import EventAction
+from c7n.utils import local_session, type_schema
+
+from c7n_plugins import registry
+from c7n_plugins.classify import group_by_tags, resource_name, tags_for
+from c7n_plugins.findings import Control, FindingBuilder, FindingStore
+from c7n_plugins.taxonomy import DEFAULT_PATH, TaxonomyError, load_taxonomy, tags_to_dict
+from c7n_plugins.trail.events import normalise_event
+
+log = logging.getLogger("assetpack.autotag")
+
+
+def alert_taxonomy_unavailable(manager, path: str, error: Exception) -> None:
+    """Tell Security Hub that classification is stopped, and why."""
+    config = manager.config
+    control = Control(
+        policy="assetpack-taxonomy-unavailable", title="Asset taxonomy unavailable: "
+        "new resources are not being classified", description=str(error)[:1000],
+        severity="HIGH", category="tagging", security_control_id=None,
+        related_requirements=(), recommendation=f"Fix the SSM parameter {path} so it "
+        "validates against c7n_plugins/data/taxonomy.schema.json.")
+    arn = f"arn:aws:ssm:{config.region}:{config.account_id}:parameter{path}"
+    finding = FindingBuilder(control, config.account_id, config.region).build(
+        {"Type": "AwsSsmParameter", "Id": arn, "Region": config.region}, {})
+    try:
+        client = local_session(manager.session_factory).client("securityhub")
+        FindingStore(client, config.account_id, config.region).import_findings([finding])
+    except Exception as err:  # noqa: BLE001 - the log line below still carries the alert
+        log.error("could not post the taxonomy alert: %s", err)
+
+
+@registry.action("auto-tag-asset")
+class AutoTagAsset(EventAction):
+    """Tag created (or changed) resources from the CloudTrail event and the taxonomy.
+
+    :example:
+
+    .. code-block:: yaml
+
+        policies:
+          - name: auto-tag-s3
+            resource: aws.s3
+            mode:
+              type: cloudtrail
+              events:
+                - source: s3.amazonaws.com
+                  event: CreateBucket
+                  ids: requestParameters.bucketName
+            metadata:
+              category: tagging
+              severity: informational
+              remediation: none
+              description: New S3 buckets get creator and classification tags.
+            actions:
+              - type: auto-tag-asset
+    """
+
+    schema = type_schema("auto-tag-asset", **{"taxonomy-path": {"type": "string"}})
+    permissions = ("ssm:GetParameter", "securityhub:BatchImportFindings")
+
+    def get_permissions(self):
+        tag = self.manager.action_registry.get("tag")
+        extra = tag({}, self.manager).get_permissions() if tag else ()
+        return (*self.permissions, *extra)
+
+    def process(self, resources, event=None):
+        if not event:
+            log.warning("auto-tag-asset needs a CloudTrail event; nothing tagged")
+            return []
+        record = normalise_event(event)
+        path = self.data.get("taxonomy-path")
+        try:
+            taxonomy = load_taxonomy(local_session(self.manager.session_factory), path)
+        except TaxonomyError as err:
+            log.error("taxonomy unavailable, nothing tagged: %s", err)
+            alert_taxonomy_unavailable(self.manager, path or DEFAULT_PATH, err)
+            return []
+        rtype = f"aws.{self.manager.type}"
+        plans = [(r, tags_for(taxonomy, rtype, resource_name(self.manager, r),
+                              tags_to_dict(r.get("Tags")), record)) for r in resources]
+        tag = self.manager.action_registry.get("tag")
+        results = []
+        for tags, group in group_by_tags(plans):
+            tag({"tags": tags}, self.manager).process(group)
+            ids = [r[self.manager.resource_type.id] for r in group]
+            results.append({"resources": ids, "tags": tags})
+        return results
