@@ -38,6 +38,29 @@ def prepare_account(session) -> None:
                                             Overwrite=True)
 
 
+def show_autotagging(session, output_dir: Path) -> int:
+    """Replay the sample creation events and print the tags each resource got."""
+    from c7n_plugins.emulator.activity import ACTIVITIES, perform
+    from c7n_plugins.replay import Replayer
+
+    replayer = Replayer(output_dir, session.region_name or "us-east-1", "123456789012")
+    tagged = 0
+    for activity in ACTIVITIES:
+        real_id, record = perform(session, activity)
+        for outcome in replayer.replay(activity.sample, record):
+            if outcome.error:
+                print(f"    {outcome.policy}: {outcome.error}", file=sys.stderr)
+                continue
+            tagged += len(outcome.resources)
+            result = output_dir / outcome.policy / "action-autotagasset"
+            tags = json.loads(result.read_text())[0]["tags"] if result.exists() else {}
+            shown = ", ".join(f"{k}={v}" for k, v in tags.items()
+                              if k in ("asset:creator", "asset:class", "asset:environment"))
+            print(f"    {activity.resource_type:<19} {real_id[-40:]:<40} {shown}",
+                  file=sys.stderr)
+    return tagged
+
+
 def run_demo(output_dir: str, scale: int = 1) -> int:
     import boto3
 
@@ -59,6 +82,11 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         prepare_account(session)
         built = estate.build(session, scale=scale)
         _done(t0, f"{built.created} resources, {len(built.expectations)} checks with twins")
+
+        t0 = _step("auto-tagging: people create resources, their CloudTrail records are "
+                   "replayed through the event-mode taggers")
+        tagged = show_autotagging(session, out / "replay")
+        _done(t0, f"{tagged} resources tagged on creation")
 
         t0 = _step("scanning: every check, findings to Security Hub, safe remediation")
         first = run_scan(out / "scan", progress=_progress)

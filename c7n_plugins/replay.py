@@ -112,8 +112,9 @@ class Replayer:
 
     def __init__(self, output_dir: str | Path, region: str, account: str,
                  files: Iterable[Path] | None = None):
-        import c7n_plugins
         from c7n.config import Config
+
+        import c7n_plugins
 
         c7n_plugins.load()
         self.responders = [pack.deploy_form(p.data) for p in pack.load(files)

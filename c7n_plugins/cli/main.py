@@ -71,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
-        # Custodian logs every policy at INFO; the pack prints its own progress.
-        logging.getLogger("custodian").setLevel(logging.ERROR)
+        # Custodian logs every policy, and every resource an action could not change;
+        # the pack prints its own progress and counts failures in its summary.
+        logging.getLogger("custodian").setLevel(logging.CRITICAL)
     return args.func(args)
 
 

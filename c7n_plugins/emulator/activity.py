@@ -21,55 +21,63 @@ class Activity:
     sample: str                 # file in data/cloudtrail/
     resource_type: str
     resource_id: str            # the id the record names
-    create: Callable            # (session) -> real id
+    create: Callable            # (session, name) -> real id
+
+    @property
+    def name(self) -> str:
+        """A name of its own, so the activity never collides with the demo estate."""
+        base = self.resource_id
+        if base.startswith("https://"):
+            base = base.rsplit("/", 1)[-1]
+        return f"{base}-new"
 
 
-def _bucket(s):
-    s.client("s3").create_bucket(Bucket="legacy-web-prod-customer-uploads")
-    return "legacy-web-prod-customer-uploads"
+def _bucket(s, name):
+    s.client("s3").create_bucket(Bucket=name)
+    return name
 
 
-def _queue(s):
-    return s.client("sqs").create_queue(QueueName="legacy-orders-prod")["QueueUrl"]
+def _queue(s, name):
+    return s.client("sqs").create_queue(QueueName=name)["QueueUrl"]
 
 
-def _repo(s):
-    s.client("ecr").create_repository(repositoryName="legacy/web")
-    return "legacy/web"
+def _repo(s, name):
+    s.client("ecr").create_repository(repositoryName=name)
+    return name
 
 
-def _table(s):
+def _table(s, name):
     s.client("dynamodb").create_table(
-        TableName="legacy-customer-sessions-prod", BillingMode="PAY_PER_REQUEST",
+        TableName=name, BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
-    return "legacy-customer-sessions-prod"
+    return name
 
 
-def _log_group(s):
-    s.client("logs").create_log_group(logGroupName="/legacy/app/prod/audit")
-    return "/legacy/app/prod/audit"
+def _log_group(s, name):
+    s.client("logs").create_log_group(logGroupName=name)
+    return name
 
 
-def _user(s):
-    s.client("iam").create_user(UserName="breakglass-admin")
-    return "breakglass-admin"
+def _user(s, name):
+    s.client("iam").create_user(UserName=name)
+    return name
 
 
-def _key(s):
+def _key(s, name):
     return s.client("kms").create_key(Description="legacy app data key")["KeyMetadata"]["KeyId"]
 
 
-def _function(s):
+def _function(s, name):
     iam = s.client("iam")
-    role = iam.create_role(RoleName="legacy-thumbnailer-exec", AssumeRolePolicyDocument=json.dumps(
+    role = iam.create_role(RoleName=f"{name}-exec", AssumeRolePolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                  "Principal": {"Service": "lambda.amazonaws.com"}}]}
     ))["Role"]["Arn"]
     s.client("lambda").create_function(
-        FunctionName="legacy-prod-thumbnailer", Runtime="python3.12", Role=role,
+        FunctionName=name, Runtime="python3.12", Role=role,
         Handler="app.handler", Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18})
-    return "legacy-prod-thumbnailer"
+    return name
 
 
 ACTIVITIES = (
@@ -92,7 +100,7 @@ ACTIVITIES = (
 
 def perform(session, activity: Activity) -> tuple[str, dict]:
     """Create the resource; return its real id and the record naming it."""
-    real_id = activity.create(session)
+    real_id = activity.create(session, activity.name)
     text = SAMPLES.joinpath(activity.sample).read_text()
     if real_id != activity.resource_id:
         text = text.replace(activity.resource_id, real_id)

@@ -74,7 +74,10 @@ def start(timeout: float = 60.0) -> Emulator:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env={**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"},
+        # A new account owns no AMIs or snapshots: moto's hundreds of sample AMIs
+        # would otherwise show up as the estate's own.
+        env={**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true",
+             "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
     )
     deadline = time.monotonic() + timeout
     assert proc.stdout is not None

@@ -11,8 +11,8 @@ from c7n_plugins.demo import prepare_account
 from c7n_plugins.emulator.activity import ACTIVITIES, perform
 from c7n_plugins.pack import policies_root
 from c7n_plugins.replay import Replayer
-from c7n_plugins.trail.identity import created_at, creator_from_record
 from c7n_plugins.trail.events import normalise_event
+from c7n_plugins.trail.identity import created_at, creator_from_record
 
 pytestmark = pytest.mark.e2e
 TAGGERS = [policies_root() / "tagging" / "auto-tag.yml"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import zipfile
 
-import c7n_plugins
 from c7n.config import Config
 from c7n.mu import PolicyLambda
 from c7n.policy import PolicyCollection
 
+import c7n_plugins
 from c7n_plugins import pack
 
 EVENT_POLICY = {
