@@ -18,10 +18,13 @@ def _rows(result: ScanResult) -> list[tuple[str, str]]:
     if result.dryrun:
         fixed = "dry run: nothing changed"
     f = result.findings
+    classes = result.groups.get("asset:class", {})
+    groups = ", ".join(f"{k} {v}" for k, v in sorted(classes.items(), key=lambda kv: -kv[1]))
     return [
         ("account / region", f"{result.account} / {result.region}"),
         ("checks run", f"{t['checks']} ({t['errors']} failed to run)"),
         ("resources seen", str(t["resources_seen"])),
+        ("resources by asset:class", groups or "none"),
         ("violations by severity", sev),
         ("violations by category", cat),
         ("remediation", fixed),
