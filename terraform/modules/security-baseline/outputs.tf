@@ -1,0 +1,49 @@
+output "audit_bucket_name" {
+  description = "Bucket holding CloudTrail (cloudtrail/) and AWS Config (config/) deliveries."
+  value       = aws_s3_bucket.audit.id
+}
+
+output "audit_bucket_arn" {
+  description = "ARN of the audit bucket."
+  value       = aws_s3_bucket.audit.arn
+}
+
+output "access_logs_bucket_name" {
+  description = "Bucket holding the audit bucket's server access logs."
+  value       = aws_s3_bucket.access_logs.id
+}
+
+output "audit_kms_key_arn" {
+  description = "Key encrypting the trail, the Config deliveries and the trail's log group."
+  value       = aws_kms_key.audit.arn
+}
+
+output "trail_arn" {
+  description = "ARN of the multi-Region trail (null when disabled)."
+  value       = one(aws_cloudtrail.this[*].arn)
+}
+
+output "trail_log_group_name" {
+  description = "CloudWatch Logs group the trail delivers to (null when disabled)."
+  value       = one(aws_cloudwatch_log_group.trail[*].name)
+}
+
+output "config_recorder_name" {
+  description = "Name of the AWS Config recorder (null when disabled)."
+  value       = one(aws_config_configuration_recorder.this[*].name)
+}
+
+output "guardduty_detector_id" {
+  description = "GuardDuty detector id (null when disabled)."
+  value       = one(aws_guardduty_detector.this[*].id)
+}
+
+output "securityhub_enabled" {
+  description = "Whether this module enabled Security Hub."
+  value       = length(aws_securityhub_account.this) > 0
+}
+
+output "findings_rule_arn" {
+  description = "EventBridge rule forwarding Security Hub findings to the notification queue (null when disabled)."
+  value       = one(aws_cloudwatch_event_rule.findings[*].arn)
+}
