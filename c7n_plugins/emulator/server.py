@@ -5,8 +5,11 @@ and the pack use both cores. The child prints ``READY <port>`` once it listens;
 the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters and
-workflow updates, tagging SQS through the tagging API), so the child adds them
-before serving (:mod:`c7n_plugins.emulator.securityhub`, ``.tagging``).
+workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
+the credential report's date),
+so the child adds them before serving (:mod:`c7n_plugins.emulator.securityhub`,
+``.tagging``, ``.iam``, ``.cloudtrail``; the last also adds a route to seed its
+history).
 """
 
 from __future__ import annotations
@@ -123,11 +126,14 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from c7n_plugins.emulator import securityhub, tagging
+    from c7n_plugins.emulator import cloudtrail, iam, securityhub, ssm_automation, tagging
 
     securityhub.install()
     tagging.install()
-    app = DomainDispatcherApplication(create_backend_app)
+    iam.install()
+    cloudtrail.install()
+    ssm_automation.install()
+    app = cloudtrail.wrap(DomainDispatcherApplication(create_backend_app))
     server = make_server(
         LOOPBACK, args.port, app, threaded=True, request_handler=MotoRequestHandler
     )

@@ -109,8 +109,11 @@ def build(estate) -> None:
             clusterName=f"legacy-prod-v2{sfx}",
             settings=[{"name": "containerInsights", "value": "enabled"}],
             tags=[{"key": "asset:class", "value": "container"}])["cluster"]["clusterArn"]
-        estate.created += 2
-        estate.expect("ecs-cluster-container-insights", violating=[legacy], compliant=[hardened])
+        payments = ecs.create_cluster(clusterName=f"legacy-payments{sfx}", tags=[
+            {"key": k, "value": v} for k, v in CRITICAL.items()])["cluster"]["clusterArn"]
+        estate.created += 3
+        estate.expect("ecs-cluster-container-insights", violating=[legacy], compliant=[hardened],
+                      protected=[payments])
 
         services = {}
         for name, cluster, subnets, public_ip, version, task in (

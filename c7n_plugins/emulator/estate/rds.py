@@ -18,10 +18,11 @@ MONITORING_ROLE = "arn:aws:iam::123456789012:role/rds-monitoring-role"
 INSTANCE_CHECKS_AUTO = ("rds-instance-not-public", "rds-instance-deletion-protection",
                         "rds-instance-iam-authentication",
                         "rds-instance-auto-minor-version-upgrade",
-                        "rds-instance-copy-tags-to-snapshot", "rds-postgres-instance-logs")
+                        "rds-instance-copy-tags-to-snapshot", "rds-postgres-instance-logs",
+                        "rds-instance-automatic-backups")
 INSTANCE_CHECKS_MANUAL = ("rds-instance-encrypted", "rds-instance-multi-az",
                           "rds-instance-enhanced-monitoring", "rds-instance-logs-to-cloudwatch",
-                          "rds-instance-automatic-backups", "rds-instance-non-default-port",
+                          "rds-instance-non-default-port",
                           "rds-instance-custom-admin-username")
 CLUSTER_CHECKS_AUTO = ("rds-cluster-deletion-protection", "rds-cluster-copy-tags-to-snapshot")
 CLUSTER_CHECKS_MANUAL = ("rds-cluster-iam-authentication", "rds-cluster-multi-az",
@@ -130,6 +131,21 @@ def build(estate) -> None:
         for check in ("rds-aurora-mysql-backtracking", "rds-aurora-mysql-audit-logs"):
             estate.expect(check, violating=[wcl, ccl], compliant=[hcl])
         estate.expect("rds-aurora-postgres-logs", violating=[pg_weak], compliant=[pg_hard])
+
+        # Multi-AZ DB clusters (not Aurora) for the reporting replica set.
+        maz = {}
+        for role, amvu, tags in (("weak", False, base), ("hard", True, base),
+                                 ("crit", False, {**base, **CRITICAL})):
+            maz[role] = f"legacy-reporting-maz{'' if role == 'weak' else '-' + role}{sfx}"
+            rds.create_db_cluster(
+                DBClusterIdentifier=maz[role], Engine="postgres", MasterUsername="reporting",
+                MasterUserPassword=PASSWORD, DBSubnetGroupName=group, StorageEncrypted=True,
+                DBClusterInstanceClass="db.m6gd.large", AllocatedStorage=100, StorageType="io1",
+                Iops=1000, DeletionProtection=True, CopyTagsToSnapshot=True,
+                AutoMinorVersionUpgrade=amvu, Tags=tag_list(tags))
+        estate.created += 3
+        estate.expect("rds-cluster-auto-minor-version-upgrade", violating=[maz["weak"]],
+                      compliant=[maz["hard"], hcl], protected=[maz["crit"]])
 
         # Event subscriptions: one per source type that covers too little, one that is right.
         subs = {
