@@ -34,6 +34,15 @@ def _log_bucket(estate, s3) -> str:
     s3.create_bucket(Bucket=name)
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=BLOCK_ALL)
     s3.put_bucket_acl(Bucket=name, ACL="log-delivery-write")
+    # The central log bucket: TLS only, and S3 log delivery may write to it.
+    policy = json.loads(_ssl_policy(name))
+    # (Log delivery's statement first: moto's check stops at a "*" principal.)
+    policy["Statement"].insert(0, {
+        "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{name}/*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account}}})
+    s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
     estate.created += 1
     return name
 
