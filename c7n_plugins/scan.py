@@ -8,6 +8,7 @@ After the checks, findings are reconciled with Security Hub in batches
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -135,17 +136,22 @@ def _reset_custodian_caches() -> None:
     reset_session_cache()
 
 
-def _count_seen(manager, seen: dict[str, set]) -> None:
-    """Record the resources a policy evaluates, before its filters drop any."""
+def _own_copy_and_count(manager, seen: dict[str, set]) -> None:
+    """Give the policy its own copy of the cached resources, and count them.
+
+    Policies of one type share Custodian's cached resource dicts; filters annotate
+    them (matched rules, permissions), so without a copy one check's annotations
+    would steer the next check's filters and actions.
+    """
     original = manager.filter_resources
     key = manager.resource_type.id
 
-    def counting(resources, event=None):
+    def own_copy(resources, event=None):
         seen[manager.type].update((r.get(key), json.dumps(_tags(r), sort_keys=True))
                                   for r in resources)
-        return original(resources, event)
+        return original(copy.deepcopy(resources), event)
 
-    manager.filter_resources = counting
+    manager.filter_resources = own_copy
 
 
 def _tags(resource: dict) -> dict:
@@ -210,7 +216,10 @@ def run_scan(
             t0 = time.monotonic()
             (out / policy.name / REMEDIATION_OUTPUT).unlink(missing_ok=True)
             try:
-                _count_seen(policy.resource_manager, seen)
+                # Elements initialise in validate (mark-for-op's time zone), as in
+                # `custodian run`; pack.load validated other instances of the policy.
+                policy.validate()
+                _own_copy_and_count(policy.resource_manager, seen)
                 matched = policy() or []
                 res.matched = len(matched)
                 new = build_findings(policy.resource_manager,

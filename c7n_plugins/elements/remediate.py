@@ -7,8 +7,9 @@ actions in this one (the policy files stay plain Custodian):
 - assets the taxonomy protects (critical, do-not-touch) are skipped and left for
   a human, as is everything when the taxonomy cannot be read;
 - one failing resource does not stop the others (the batch is retried one by one);
-- each fixed resource gets an ``assetpack:remediation`` tag saying which policy
-  and actions changed it and when, so the change can be found and undone;
+- each fixed resource gets an ``assetpack:remediation:<policy>`` tag saying which
+  actions changed it and when (one tag per policy, so several fixes to one resource
+  all stay on record), and the change can be found and undone;
 - the outcome per resource is returned, and Custodian writes it next to the
   policy's ``resources.json`` as ``action-asset-remediate``.
 
@@ -28,6 +29,11 @@ from c7n_plugins import registry
 
 log = logging.getLogger("assetpack.remediate")
 RECORD_TAG = "assetpack:remediation"
+
+
+def record_key(policy: str) -> str:
+    """The tag that records a policy's change to a resource."""
+    return f"{RECORD_TAG}:{policy}"
 
 
 def _tags(resource: dict) -> dict[str, str]:
@@ -147,8 +153,9 @@ class AssetRemediate(Action):
         if not resources or tag is None:
             return
         when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
-        value = f"{self.manager.ctx.policy.name} {' '.join(action_types)} {when}"[:256]
+        value = f"{' '.join(action_types)} {when}"[:256]
+        key = record_key(self.manager.ctx.policy.name)
         try:
-            tag({"key": RECORD_TAG, "value": value}, self.manager).process(resources)
+            tag({"key": key, "value": value}, self.manager).process(resources)
         except Exception as err:  # noqa: BLE001 - the fix stands even if the record fails
             log.warning("could not record remediation tag: %s", err)

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from c7n_plugins.demo import prepare_account
+from c7n_plugins.elements.remediate import record_key
 from c7n_plugins.emulator.estate.s3 import BLOCK_ALL
 from c7n_plugins.findings import product_arn
-from c7n_plugins.pack import policies_root
+from c7n_plugins.pack import load
 from c7n_plugins.scan import run_scan
 
 pytestmark = pytest.mark.e2e
-S3_CHECKS = [policies_root() / "compliance" / "s3.yml"]
 POLICY = "s3-bucket-public-access-blocked"
+
+
+@pytest.fixture(scope="module")
+def s3_check(tmp_path_factory) -> list:
+    """The S3.8 check alone, exactly as shipped."""
+    (policy,) = [p.data for p in load(validate=False) if p.name == POLICY]
+    path = tmp_path_factory.mktemp("policy") / "s3-8.yml"
+    path.write_text(yaml.safe_dump({"policies": [policy]}))
+    return [path]
 
 
 def _findings(session, policy=POLICY):
@@ -33,8 +43,8 @@ def buckets(aws):
     return aws
 
 
-def test_violation_posts_one_contract_finding(buckets, tmp_path):
-    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+def test_violation_posts_one_contract_finding(buckets, s3_check, tmp_path):
+    run_scan(tmp_path, dryrun=True, files=s3_check)
     findings = _findings(buckets)
     assert set(findings) == {"arn:aws:s3:::open-bucket"}
     f = findings["arn:aws:s3:::open-bucket"]
@@ -53,10 +63,10 @@ def test_violation_posts_one_contract_finding(buckets, tmp_path):
     assert (tmp_path / "summary.json").exists()
 
 
-def test_rescan_updates_the_same_finding(buckets, tmp_path):
-    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+def test_rescan_updates_the_same_finding(buckets, s3_check, tmp_path):
+    run_scan(tmp_path, dryrun=True, files=s3_check)
     first = _findings(buckets)["arn:aws:s3:::open-bucket"]
-    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    run_scan(tmp_path, dryrun=True, files=s3_check)
     hub = buckets.client("securityhub")
     assert len(hub.get_findings()["Findings"]) == 1
     again = _findings(buckets)["arn:aws:s3:::open-bucket"]
@@ -64,45 +74,45 @@ def test_rescan_updates_the_same_finding(buckets, tmp_path):
     assert again["UpdatedAt"] >= first["UpdatedAt"]
 
 
-def test_fixed_resource_finding_moves_to_passed_resolved(buckets, tmp_path):
-    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+def test_fixed_resource_finding_moves_to_passed_resolved(buckets, s3_check, tmp_path):
+    run_scan(tmp_path, dryrun=True, files=s3_check)
     buckets.client("s3").put_public_access_block(
         Bucket="open-bucket", PublicAccessBlockConfiguration=BLOCK_ALL)
-    result = run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    result = run_scan(tmp_path, dryrun=True, files=s3_check)
     f = _findings(buckets)["arn:aws:s3:::open-bucket"]
     assert f["Compliance"]["Status"] == "PASSED"
     assert f["Workflow"]["Status"] == "RESOLVED"
     assert result.findings["resolved"] == 1
 
 
-def test_failed_policy_does_not_resolve_its_findings(buckets, tmp_path, monkeypatch):
-    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+def test_failed_policy_does_not_resolve_its_findings(buckets, s3_check, tmp_path, monkeypatch):
+    run_scan(tmp_path, dryrun=True, files=s3_check)
     # The check cannot run (S3 unreachable for it): its open finding must stay open.
     from c7n.resources.s3 import S3
     monkeypatch.setattr(S3, "resources", lambda self, *a, **k: 1 / 0)
-    result = run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    result = run_scan(tmp_path, dryrun=True, files=s3_check)
     assert result.policies[0].error
     assert _findings(buckets)["arn:aws:s3:::open-bucket"]["Compliance"]["Status"] == "FAILED"
 
 
-def test_remediation_fixes_violation_skips_protected_and_twin(buckets, tmp_path):
+def test_remediation_fixes_violation_skips_protected_and_twin(buckets, s3_check, tmp_path):
     prepare_account(buckets)
     s3 = buckets.client("s3")
     s3.create_bucket(Bucket="critical-bucket")
     s3.put_bucket_tagging(Bucket="critical-bucket", Tagging={"TagSet": [
         {"Key": "asset:criticality", "Value": "critical"}]})
-    result = run_scan(tmp_path, files=S3_CHECKS)
+    result = run_scan(tmp_path, files=s3_check)
     assert result.policies[0].remediated == {"fixed": 1, "needs-human": 1}
     fixed = s3.get_public_access_block(Bucket="open-bucket")["PublicAccessBlockConfiguration"]
     assert all(fixed.values())
     record = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="open-bucket")["TagSet"]}
-    assert record["assetpack:remediation"].startswith(f"{POLICY} set-public-block ")
+    assert record[record_key(POLICY)].startswith("set-public-block ")
     with pytest.raises(s3.exceptions.ClientError):
         s3.get_public_access_block(Bucket="critical-bucket")
     twin = {t["Key"] for t in s3.get_bucket_tagging(Bucket="closed-bucket").get("TagSet", [])} \
         if _has_tags(s3, "closed-bucket") else set()
-    assert "assetpack:remediation" not in twin
-    rescan = run_scan(tmp_path / "again", dryrun=True, files=S3_CHECKS)
+    assert record_key(POLICY) not in twin
+    rescan = run_scan(tmp_path / "again", dryrun=True, files=s3_check)
     assert rescan.policies[0].matched == 1  # only the protected bucket is left
 
 
@@ -114,9 +124,9 @@ def _has_tags(s3, bucket: str) -> bool:
     return True
 
 
-def test_dryrun_changes_nothing(buckets, tmp_path):
+def test_dryrun_changes_nothing(buckets, s3_check, tmp_path):
     prepare_account(buckets)
-    run_scan(tmp_path, dryrun=True, files=S3_CHECKS)
+    run_scan(tmp_path, dryrun=True, files=s3_check)
     s3 = buckets.client("s3")
     with pytest.raises(s3.exceptions.ClientError):
         s3.get_public_access_block(Bucket="open-bucket")
