@@ -177,8 +177,10 @@ def run_scan(
     dryrun: bool = False,
     files: Iterable[Path] | None = None,
     progress: Callable[[int, int, PolicyResult], None] | None = None,
+    names: set[str] | None = None,
 ) -> ScanResult:
-    """Run every check, post findings, write per-policy output and ``summary.json``."""
+    """Run every check (or those ``names``), post findings, write per-policy output
+    and ``summary.json``."""
     from c7n.config import Config
     from c7n.policy import PolicyCollection
 
@@ -186,7 +188,7 @@ def run_scan(
     from c7n_plugins.findings import Control, FindingStore
 
     started = time.monotonic()
-    checks = [p for p in pack.load(files) if p.is_check]
+    checks = [p for p in pack.load(files) if p.is_check and (names is None or p.name in names)]
     account, region = preflight(region)
     _reset_custodian_caches()
     out = Path(output_dir)
@@ -230,7 +232,8 @@ def run_scan(
                     findings.extend(new)
                     ran_ok.append(policy.name)
             except Exception as err:  # noqa: BLE001 - one policy never stops the scan
-                log.exception("policy %s failed", policy.name)
+                log.error("policy %s failed: %s", policy.name, err)
+                log.debug("policy %s failed", policy.name, exc_info=True)
                 res.error = f"{type(err).__name__}: {err}"[:500]
             res.seconds = round(time.monotonic() - t0, 3)
             with lock:

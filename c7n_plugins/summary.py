@@ -19,7 +19,8 @@ def _rows(result: ScanResult) -> list[tuple[str, str]]:
         fixed = "dry run: nothing changed"
     f = result.findings
     classes = result.groups.get("asset:class", {})
-    groups = ", ".join(f"{k} {v}" for k, v in sorted(classes.items(), key=lambda kv: -kv[1]))
+    top = sorted(classes.items(), key=lambda kv: -kv[1])
+    groups = ", ".join(f"{k} {v}" for k, v in top[:6]) + (", ..." if len(top) > 6 else "")
     return [
         ("account / region", f"{result.account} / {result.region}"),
         ("checks run", f"{t['checks']} ({t['errors']} failed to run)"),

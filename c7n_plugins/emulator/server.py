@@ -6,9 +6,9 @@ the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters and
 workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
-the credential report's date),
+the credential report's date, SSM fleet reads),
 so the child adds them before serving (:mod:`c7n_plugins.emulator.securityhub`,
-``.tagging``, ``.iam``, ``.cloudtrail``; the last also adds a route to seed its
+``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also adds a route to seed its
 history).
 """
 
@@ -126,11 +126,12 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from c7n_plugins.emulator import cloudtrail, iam, securityhub, ssm_automation, tagging
+    from c7n_plugins.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
 
     securityhub.install()
     tagging.install()
     iam.install()
+    ssm.install()
     cloudtrail.install()
     ssm_automation.install()
     app = cloudtrail.wrap(DomainDispatcherApplication(create_backend_app))
