@@ -2,12 +2,17 @@
 
 Each scale gets a fresh emulator and estate; the scan runs as a child process
 (``assetpack scan --dryrun``) so its peak memory is its own (``wait4``'s rusage).
+
+``assetpack bench --tagging`` measures the auto-tag Lambda instead: event-to-tag time
+through the real handler against the emulator, its archive size and the cold import
+the plugins add to Custodian's handler.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -72,4 +77,195 @@ def run_bench(scales: list[int], output: str) -> int:
               file=sys.stderr, flush=True)
     Path(output).write_text(json.dumps(rows, indent=2))
     print(table(rows))
+    return 0
+
+
+# -- tagging: the auto-tag Lambda's latency, archive size and cold import -----------
+
+TAGGING_TARGETS = {"handler_median_ms": 100, "archive_mb": 1.5, "plugins_import_ms": 150}
+
+
+def _tag_events(session, per_type: int) -> dict[str, list[dict]]:
+    """``per_type`` creation events of each simulated activity, on real resources."""
+    from c7n_plugins.emulator.activity import ACTIVITIES, SAMPLES
+    from c7n_plugins.replay import envelope
+
+    out: dict[str, list[dict]] = {}
+    for activity in ACTIVITIES:
+        text = SAMPLES.joinpath(activity.sample).read_text()
+        for i in range(per_type + 1):  # +1: the warm-up call, not counted
+            real_id = activity.create(session, f"{activity.name}-{i}")
+            record = json.loads(text.replace(activity.resource_id, real_id))
+            out.setdefault(activity.resource_type, []).append(envelope(record))
+    return out
+
+
+def _autotag_policy(resource_type: str) -> dict:
+    from c7n_plugins import pack
+
+    name = f"auto-tag-{resource_type.removeprefix('aws.')}"
+    (policy,) = [p for p in pack.load(validate=False) if p.name == name]
+    return pack.deploy_form(policy.data)
+
+
+class _ApiClock:
+    """Wall time spent waiting for AWS (the emulator) while it is installed: the
+    handler's own time is the rest. Calls made in parallel threads count each."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+        self.calls = 0
+
+    def __enter__(self) -> _ApiClock:
+        from botocore.client import BaseClient
+
+        self._original = original = BaseClient._make_api_call
+        clock = self
+
+        def timed(client, operation, params):
+            t0 = time.perf_counter()
+            try:
+                return original(client, operation, params)
+            finally:
+                clock.ms += (time.perf_counter() - t0) * 1000
+                clock.calls += 1
+
+        BaseClient._make_api_call = timed
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from botocore.client import BaseClient
+
+        BaseClient._make_api_call = self._original
+
+
+def handler_latency(session, events: int = 200) -> list[tuple[float, float, int]]:
+    """Per event through the real Lambda handler (``c7n_plugins.handler.run``), one
+    config.json per tagger as in its archive, the first call of each a warm-up:
+    (total ms, ms waiting for AWS, API calls)."""
+    import logging
+    import tempfile
+
+    from c7n_plugins import handler
+    from c7n_plugins.emulator.activity import ACTIVITIES
+    from c7n_plugins.replay import _LambdaContext
+
+    c7n_handler = handler._c7n_handler
+    c7n_handler.C7N_DEBUG_EVENT = False
+    logging.root.setLevel(logging.WARNING)  # c7n.handler sets DEBUG on import
+    per_type = -(-events // len(ACTIVITIES))
+    timings: list[tuple[float, float, int]] = []
+    cwd = os.getcwd()
+    try:
+        for rtype, batch in _tag_events(session, per_type).items():
+            policy = _autotag_policy(rtype)
+            with tempfile.TemporaryDirectory() as tmp:
+                Path(tmp, "config.json").write_text(json.dumps({
+                    "execution-options": {"account_id": "123456789012", "region": "us-east-1"},
+                    "policies": [policy]}))
+                os.chdir(tmp)
+                c7n_handler.policy_config = c7n_handler.policy_data = None  # a new Lambda
+                for n, event in enumerate(batch):
+                    with _ApiClock() as api:
+                        t0 = time.perf_counter()
+                        handler.run(event, _LambdaContext(policy["name"]))
+                        total = (time.perf_counter() - t0) * 1000
+                    if n:
+                        timings.append((total, api.ms, api.calls))
+    finally:
+        os.chdir(cwd)
+    return timings[:events]
+
+
+def archive_mb(resource_type: str = "aws.s3") -> float:
+    """Size of the auto-tag Lambda's archive, as ``c7n.mu`` builds it for deployment."""
+    from c7n.config import Config
+    from c7n.mu import PolicyLambda
+    from c7n.policy import PolicyCollection
+    from c7n.resources import load_resources
+
+    import c7n_plugins
+
+    c7n_plugins.load()
+    load_resources((resource_type,))
+    config = Config.empty(region="us-east-1", account_id="123456789012")
+    (policy,) = PolicyCollection.from_data({"policies": [_autotag_policy(resource_type)]},
+                                           config)
+    return PolicyLambda(policy).get_archive().size / 1e6
+
+
+def _importtime(module: str) -> dict[str, tuple[int, int]]:
+    """``module``'s cold import in a fresh interpreter: name -> (self µs, top-level µs).
+
+    Top-level lines (one space before the name) carry the cumulative time that
+    adds up to the whole import; nested ones count 0 there."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                          capture_output=True, text=True, check=True)
+    out = {}
+    for line in proc.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[0].strip().isdigit():
+            top = int(parts[1]) if not parts[2].startswith("  ") else 0
+            out[parts[2].strip()] = (int(parts[0]), top)
+    return out
+
+
+def import_ms(runs: int = 5) -> dict[str, float]:
+    """Cold imports of ``c7n.handler`` and ``c7n_plugins.handler``, median of ``runs``.
+
+    Runs alternate and ``extra`` is the median of each pair's difference, so load
+    on the machine drifting between the two series does not count as the plugins'.
+    """
+    pairs = []
+    for _ in range(runs):
+        base, ours = _importtime("c7n.handler"), _importtime("c7n_plugins.handler")
+        pairs.append(tuple(sum(top for _, top in run.values()) / 1000 for run in (base, ours)))
+    return {"c7n": statistics.median(b for b, _ in pairs),
+            "plugins": statistics.median(o for _, o in pairs),
+            "extra": statistics.median(o - b for b, o in pairs)}
+
+
+def measure_tagging(events: int = 200) -> dict:
+    with server.running():
+        session = boto3.Session()
+        prepare_account(session)
+        runs = handler_latency(session, events)
+    imports = import_ms()
+    timings = sorted(total for total, _, _ in runs)
+    own = sorted(max(total - api, 0.0) for total, api, _ in runs)
+    return {"events": len(timings),
+            "handler_median_ms": round(statistics.median(timings), 1),
+            "handler_p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+            "handler_own_median_ms": round(statistics.median(own), 1),
+            "api_calls_per_event": round(statistics.mean(c for _, _, c in runs), 1),
+            "archive_mb": round(archive_mb(), 2),
+            "import_c7n_ms": round(imports["c7n"]),
+            "import_plugins_handler_ms": round(imports["plugins"]),
+            "plugins_import_ms": round(imports["extra"])}
+
+
+def tagging_table(row: dict) -> str:
+    t = TAGGING_TARGETS
+    lines = ["| measure | value | target |", "| --- | --- | --- |",
+             f"| event-to-tag handler, median ({row['events']} events) | "
+             f"{row['handler_median_ms']} ms | < {t['handler_median_ms']} ms |",
+             f"| event-to-tag handler, p95 | {row['handler_p95_ms']} ms | |",
+             f"| of which not waiting for AWS (median) | {row['handler_own_median_ms']} ms | |",
+             f"| AWS API calls per event (mean) | {row['api_calls_per_event']} | |",
+             f"| auto-tag Lambda archive | {row['archive_mb']} MB | < {t['archive_mb']} MB |",
+             f"| cold import, c7n.handler | {row['import_c7n_ms']} ms | |",
+             f"| cold import, c7n_plugins.handler | {row['import_plugins_handler_ms']} ms | |",
+             f"| plugins' extra cold import (median of paired runs) | "
+             f"{row['plugins_import_ms']} ms | "
+             f"<= {t['plugins_import_ms']} ms |"]
+    return "\n".join(lines)
+
+
+def run_tagging_bench(output: str, events: int = 200) -> int:
+    print(f"==> tagging: {events} creation events through the auto-tag handler",
+          file=sys.stderr, flush=True)
+    row = measure_tagging(events)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(json.dumps(row, indent=2))
+    print(tagging_table(row))
     return 0

@@ -31,6 +31,11 @@ def supports_trail_events(resource_type: str) -> bool:
         klass.resource_type, "supports_trailevents", False)
 
 
+# The tagger needs only tags: Custodian's S3 describe otherwise fetches a dozen bucket
+# settings (policy, ACL, lifecycle...) per event, about 400 ms against the emulator.
+QUERY = {"aws.s3": [{"augment-keys": "detect"}]}
+
+
 def autotag_policies() -> list[dict]:
     """Event-mode taggers; types Custodian can't resolve from events are left to backfill."""
     types = sorted(t for t in {e.resource_type for e in EVENTS} if supports_trail_events(t))
@@ -39,6 +44,7 @@ def autotag_policies() -> list[dict]:
         "resource": t,
         "description": f"Tag new {t.removeprefix('aws.')} resources with their creator and "
                        "classification.",
+        **({"query": QUERY[t]} if t in QUERY else {}),
         "mode": {"type": "cloudtrail", "events": cloudtrail_mode_events(t)},
         "metadata": {
             "category": "tagging", "severity": "informational", "remediation": "none",

@@ -22,11 +22,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 DEFAULT_PATH = "/assetpack/taxonomy"
 PATH_ENV = "ASSETPACK_TAXONOMY_PATH"
@@ -95,6 +97,10 @@ def tags_to_dict(tags: TagsLike) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
+    # Imported on first validation, not with the module: jsonschema is about 100 ms of
+    # a Lambda cold start, and responders that never read the taxonomy skip it.
+    import jsonschema
+
     schema = json.loads(_data_text("taxonomy.schema.json"))
     return jsonschema.Draft202012Validator(schema)
 
@@ -239,7 +245,9 @@ class Taxonomy:
             raise TaxonomyError("taxonomy: the document must be a mapping")
         errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
         if errors:
-            error = jsonschema.exceptions.best_match(errors)
+            from jsonschema.exceptions import best_match
+
+            error = best_match(errors)
             raise _fail(error.absolute_path, error.message)
         return cls(copy.deepcopy(doc))
 

@@ -1,4 +1,4 @@
-"""The pack's own sub-commands: scan, replay, demo, bench, permissions."""
+"""The pack's own sub-commands: scan, replay, backfill, demo, bench, permissions."""
 
 from __future__ import annotations
 
@@ -74,6 +74,26 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from c7n_plugins import backfill
+    from c7n_plugins.taxonomy import TaxonomyError
+
+    types = [t.strip() for t in (args.types or "").split(",") if t.strip()] or None
+    try:
+        results = backfill.run_backfill(days=args.days, dryrun=args.dryrun, region=args.region,
+                                        types=types)
+    except TaxonomyError as err:
+        return fail(f"{err}; nothing tagged")
+    except (BotoCoreError, ClientError) as err:
+        return fail(f"cannot reach AWS: {err}")
+    if args.dryrun:
+        print("\n".join(backfill.plan_lines(results) or ["nothing to tag"]))
+    print(backfill.table(results))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from c7n_plugins.demo import run_demo
 
@@ -81,8 +101,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from c7n_plugins.bench import run_bench
+    from c7n_plugins.bench import run_bench, run_tagging_bench
 
+    if args.tagging:
+        return run_tagging_bench(str(Path(args.output).with_name("bench-tagging.json")))
     return run_bench([int(s) for s in args.scales.split(",")], args.output)
 
 
@@ -139,6 +161,14 @@ def register(sub) -> None:
     replay.add_argument("-p", "--policies", nargs="+", type=Path)
     replay.set_defaults(func=cmd_replay)
 
+    back = sub.add_parser("backfill", help="tag existing resources from CloudTrail history")
+    back.add_argument("--days", type=int, default=90, help="history to search (default 90)")
+    back.add_argument("--dryrun", action="store_true", help="print what would be tagged")
+    back.add_argument("-r", "--region")
+    back.add_argument("--types", help="comma-separated resource types (default: all "
+                      "types the events table creates), e.g. aws.s3,aws.sqs")
+    back.set_defaults(func=cmd_backfill)
+
     demo = sub.add_parser("demo", help="run everything on the local emulator (no AWS account)")
     demo.add_argument("-s", "--output-dir", "--out", default="out")
     demo.add_argument("--scale", type=int, default=1, help="multiply the demo estate")
@@ -147,6 +177,8 @@ def register(sub) -> None:
     bench = sub.add_parser("bench", help="measure scan time, memory and API calls by scale")
     bench.add_argument("--scales", default="1,10,50")
     bench.add_argument("-o", "--output", default="out/bench.json")
+    bench.add_argument("--tagging", action="store_true", help="measure the auto-tag Lambda "
+                       "(handler time, archive size, cold import) instead")
     bench.set_defaults(func=cmd_bench)
 
     perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need")

@@ -105,3 +105,17 @@ def perform(session, activity: Activity) -> tuple[str, dict]:
     if real_id != activity.resource_id:
         text = text.replace(activity.resource_id, real_id)
     return real_id, json.loads(text)
+
+
+def seed_history(session, records: list[dict]) -> int:
+    """Put ``records`` in the emulator's CloudTrail history (``LookupEvents`` serves them).
+
+    The emulator is whatever endpoint the session's clients use; a real account has
+    its own history and refuses this (it only exists on the emulator).
+    """
+    from urllib.parse import urlsplit
+
+    from c7n_plugins.emulator.cloudtrail import seed
+
+    url = urlsplit(session.client("cloudtrail").meta.endpoint_url)
+    return seed(f"{url.scheme}://{url.netloc}", records)

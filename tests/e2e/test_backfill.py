@@ -1,0 +1,150 @@
+"""Backfill end to end: resources created before auto-tagging, their creation events
+in the emulator's CloudTrail history, tagged as the event-mode tagger would have."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from c7n.config import Config
+from c7n.policy import PolicyCollection
+
+from c7n_plugins import backfill
+from c7n_plugins.cli.main import main
+from c7n_plugins.demo import prepare_account
+from c7n_plugins.emulator.activity import ACTIVITIES, perform, seed_history
+from c7n_plugins.taxonomy import Taxonomy, clear_cache
+from c7n_plugins.trail.events import normalise_event
+from c7n_plugins.trail.identity import created_at
+
+pytestmark = pytest.mark.e2e
+BY_SAMPLE = {a.sample: a for a in ACTIVITIES}
+PEOPLE = {  # sample -> (type, expected creator): IAM user, SSO, root, federated
+    "s3-createbucket-iamuser.json": ("aws.s3", "alice"),
+    "ecr-createrepository-sso.json": ("aws.ecr", "jane.doe@example.com"),
+    "iam-createuser-root.json": ("aws.iam-user", "root"),
+    "sqs-createqueue-federated.json": ("aws.sqs", "bob"),
+}
+TYPES = sorted({t for t, _ in PEOPLE.values()})
+
+
+def read_tags(resource_type: str, resource_id: str) -> dict[str, str]:
+    config = Config.empty(region="us-east-1", account_id="123456789012")
+    (policy,) = PolicyCollection.from_data(
+        {"policies": [{"name": "read", "resource": resource_type}]}, config)
+    (resource,) = policy.resource_manager.get_resources([resource_id])
+    tags = resource.get("Tags") or []
+    return tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
+
+
+def recent(record: dict, days_ago: int = 3) -> dict:
+    """The sample record, moved into the lookup window."""
+    record = dict(normalise_event(record))
+    when = datetime.now(UTC) - timedelta(days=days_ago)
+    record["eventTime"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return record
+
+
+@pytest.fixture
+def account(aws):
+    clear_cache()  # each test has a fresh account, hence a fresh taxonomy parameter
+    prepare_account(aws)
+    yield aws
+    clear_cache()
+
+
+@pytest.fixture
+def history(account) -> dict[str, tuple[str, dict]]:
+    """The people's resources, untagged, with their creation events in history."""
+    made = {}
+    for sample in PEOPLE:
+        real_id, record = perform(account, BY_SAMPLE[sample])
+        made[sample] = (real_id, recent(record))
+    records = [record for _, record in made.values()]
+    assert seed_history(account, records) == len(records)
+    return made
+
+
+@pytest.fixture
+def created(history) -> dict[str, str]:
+    return {sample: real_id for sample, (real_id, _) in history.items()}
+
+
+def test_backfill_tags_creators_and_class(account, history):
+    results = backfill.describe(backfill.run_backfill(account, types=TYPES))
+    for sample, (rtype, creator) in PEOPLE.items():
+        real_id, record = history[sample]
+        tags = read_tags(rtype, real_id)
+        assert tags["asset:creator"] == creator, sample
+        assert tags["asset:class"] == Taxonomy.default().class_of(rtype)
+        assert tags["asset:created-at"] == created_at(record)
+        # (the account's notify queue is plumbing with no creation event: class only)
+        assert results[rtype]["with_creator"] == 1
+
+
+def test_resource_without_history_gets_class_only(account, created):
+    account.client("s3").create_bucket(Bucket="legacy-old-archive")
+    (result,) = backfill.run_backfill(account, types=["aws.s3"])
+    tags = read_tags("aws.s3", "legacy-old-archive")
+    assert tags["asset:class"] == "storage"
+    assert "asset:creator" not in tags
+    assert (result.lacking, result.with_creator, result.class_only) == (2, 1, 1)
+
+
+def test_existing_tags_are_not_overwritten(account, created):
+    bucket = created["s3-createbucket-iamuser.json"]
+    account.client("s3").put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [
+        {"Key": "asset:environment", "Value": "sandbox"},
+        {"Key": "asset:owner", "Value": "data-team"}]})
+    backfill.run_backfill(account, types=["aws.s3"])
+    tags = read_tags("aws.s3", bucket)
+    assert tags["asset:environment"] == "sandbox"
+    assert tags["asset:owner"] == "data-team"
+    assert tags["asset:creator"] == "alice"
+
+
+def test_second_run_tags_nothing(account, created):
+    backfill.run_backfill(account, types=TYPES)
+    again = backfill.run_backfill(account, types=TYPES)
+    assert sum(r.with_creator for r in again) == 0
+    assert not any(r.groups for r in again)  # no tagging call at all
+
+
+def test_dryrun_changes_nothing(account, created, capsys):
+    results = backfill.run_backfill(account, types=TYPES, dryrun=True)
+    for sample, (rtype, _) in PEOPLE.items():
+        assert not any(k.startswith("asset:") for k in read_tags(rtype, created[sample]))
+    assert sum(r.with_creator for r in results) == len(PEOPLE)
+    assert any("asset:creator=alice" in line for line in backfill.plan_lines(results))
+
+
+def test_one_lookup_per_event_name(account, created):
+    for i in range(3):  # more resources of one type must not mean more lookups
+        account.client("s3").create_bucket(Bucket=f"legacy-extra-{i}")
+    calls: list[str] = []
+
+    def count(params, **_):  # the serialised request: its JSON body names the event
+        body = json.loads(params["body"])
+        calls.append(body["LookupAttributes"][0]["AttributeValue"])
+
+    account.events.register("before-call.cloudtrail.LookupEvents", count)
+    backfill.run_backfill(account, types=TYPES)
+    assert sorted(calls) == backfill.event_names(TYPES)
+    assert len(calls) == len(set(calls))
+
+
+def test_missing_taxonomy_is_one_line_error_and_tags_nothing(account, created, capsys):
+    account.client("ssm").delete_parameter(Name="/assetpack/taxonomy")
+    clear_cache()
+    assert main(["backfill", "--types", ",".join(TYPES)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "taxonomy" in err
+    for sample, (rtype, _) in PEOPLE.items():
+        assert not any(k.startswith("asset:") for k in read_tags(rtype, created[sample]))
+
+
+def test_cli_prints_table(account, created, capsys):
+    assert main(["backfill", "--dryrun", "--types", "aws.s3,aws.ecr"]) == 0
+    out = capsys.readouterr().out
+    assert "would tag aws.s3" in out and "| aws.ecr | 1 | 1 | 0 |" in out

@@ -1,0 +1,86 @@
+"""Tag compliance end to end: the ``asset-tag-violations`` filter and the policies'
+owner-notification actions, against the emulator."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+import pytest
+from c7n.config import Config
+from c7n.policy import PolicyCollection
+
+import c7n_plugins
+from c7n_plugins import pack
+from c7n_plugins.demo import prepare_account
+from c7n_plugins.emulator.estate import tag_list
+from c7n_plugins.emulator.estate.tagging import HOSTILE, good_tags
+from c7n_plugins.taxonomy import Taxonomy, clear_cache
+
+pytestmark = pytest.mark.e2e
+POLICIES = {p.name: p.data for p in pack.load([pack.policies_root() / "tagging"
+                                               / "tag-compliance.yml"])}
+
+
+@pytest.fixture
+def account(aws):
+    clear_cache()
+    prepare_account(aws)
+    yield aws
+    clear_cache()
+
+
+def run(name: str, tmp_path, dryrun: bool = True) -> list[dict]:
+    c7n_plugins.load()
+    config = Config.empty(region="us-east-1", account_id="123456789012",
+                          output_dir=str(tmp_path), dryrun=dryrun)
+    data = pack.scan_form(POLICIES[name])
+    (policy,) = PolicyCollection.from_data({"policies": [data]}, config)
+    policy.validate()
+    return policy.run() or []
+
+
+def _bucket(aws, name: str, tags: dict[str, str]) -> None:
+    aws.client("s3").create_bucket(Bucket=name)
+    if tags:
+        aws.client("s3").put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_list(tags)})
+
+
+def test_hostile_tag_values_are_reported_safely(account, tmp_path):
+    good = good_tags(Taxonomy.default(), "aws.s3")
+    _bucket(account, "legacy-hostile", {**good, **HOSTILE})
+    _bucket(account, "legacy-fine", good)
+    found = {r["Name"]: r for r in run("tag-compliance-s3", tmp_path)}
+    assert set(found) == {"legacy-hostile"}
+    problems = found["legacy-hostile"]["c7n:tag-violations"]
+    assert len(problems) == 3  # environment, owner, criticality
+    for line in problems:
+        assert "<" not in line and ">" not in line and "\u202e" not in line
+        assert len(line) < 200
+
+
+def test_missing_taxonomy_matches_nothing(account, tmp_path, caplog):
+    _bucket(account, "legacy-untagged", {})
+    account.client("ssm").delete_parameter(Name="/assetpack/taxonomy")
+    clear_cache()
+    assert run("tag-compliance-s3", tmp_path) == []
+    assert "taxonomy unavailable" in caplog.text
+
+
+def test_violation_is_marked_and_owner_notified(account, tmp_path):
+    _bucket(account, "legacy-untagged", {})
+    found = run("tag-compliance-s3", tmp_path, dryrun=False)
+    assert [r["Name"] for r in found] == ["legacy-untagged"]
+    tags = {t["Key"]: t["Value"] for t in account.client("s3").get_bucket_tagging(
+        Bucket="legacy-untagged")["TagSet"]}
+    assert "notify@" in tags["assetpack:tag-compliance"]
+    sqs = account.client("sqs")
+    url = sqs.get_queue_url(QueueName="assetpack-notify")["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert len(messages) == 1
+    # c7n-mailer's wire format: base64 of zlib-compressed JSON
+    body = json.loads(zlib.decompress(base64.b64decode(messages[0]["Body"])))
+    assert [r["Name"] for r in body["resources"]] == ["legacy-untagged"]
+    assert body["action"]["to"] == ["resource-owner", "security-channel"]
+    assert body["resources"][0]["c7n:tag-violations"]
