@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 ORDER = 30
+# moto checks the log group against its first page of log groups only, so at large
+# scales the extra copies are left without query logging (they just violate).
+LOGGED_COPIES = 10
 
 
 def build(estate) -> None:
@@ -15,6 +18,9 @@ def build(estate) -> None:
             zones[name] = r53.create_hosted_zone(
                 Name=name, CallerReference=name)["HostedZone"]["Id"]
         logged = f"legacy-www{sfx}.example.com"
+        if i >= LOGGED_COPIES:
+            estate.created += 2
+            continue
         group = f"/aws/route53/{logged}"
         logs.create_log_group(logGroupName=group)
         r53.create_query_logging_config(
