@@ -128,7 +128,7 @@ resource "aws_kms_alias" "notifications" {
 # --- c7n-mailer queue ---------------------------------------------------------
 
 resource "aws_sqs_queue" "dlq" {
-  name                              = "${var.name_prefix}-mailer-dlq"
+  name                              = "${var.name_prefix}-notify-dlq"
   message_retention_seconds         = var.dlq_message_retention_seconds
   kms_master_key_id                 = aws_kms_key.notifications.arn
   kms_data_key_reuse_period_seconds = 300
@@ -136,7 +136,7 @@ resource "aws_sqs_queue" "dlq" {
 }
 
 resource "aws_sqs_queue" "mailer" {
-  name                              = "${var.name_prefix}-mailer"
+  name                              = "${var.name_prefix}-notify"
   message_retention_seconds         = var.message_retention_seconds
   visibility_timeout_seconds        = var.visibility_timeout_seconds
   kms_master_key_id                 = aws_kms_key.notifications.arn
