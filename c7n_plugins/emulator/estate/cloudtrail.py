@@ -19,8 +19,17 @@ def build(estate) -> None:
         {"Sid": "AWSCloudTrailWrite", "Effect": "Allow",
          "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
          "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*"}]}))
-    key = estate.client("kms").create_key(Description="CloudTrail logs")["KeyMetadata"]["Arn"]
+    kms = estate.client("kms")
+    key = kms.create_key(Description="CloudTrail logs")["KeyMetadata"]["Arn"]
+    # What the remediations point trails at (Terraform creates them in real accounts).
+    kms.create_alias(AliasName="alias/assetpack-cloudtrail", TargetKeyId=key)
     estate.client("logs").create_log_group(logGroupName="/aws/cloudtrail/legacy")
+    estate.client("logs").create_log_group(logGroupName="/assetpack/cloudtrail")
+    estate.client("iam").create_role(
+        RoleName="assetpack-cloudtrail-logs", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"}}]}))
     group_arn = f"arn:aws:logs:{estate.region}:{account}:log-group:/aws/cloudtrail/legacy:*"
     for i in estate.copies():
         sfx = estate.suffix(i)
@@ -38,4 +47,4 @@ def build(estate) -> None:
         for policy in ("cloudtrail-log-file-validation", "cloudtrail-kms-encrypted",
                        "cloudtrail-cloudwatch-logs-integrated"):
             estate.expect(policy, violating=[old_arn], compliant=[new_arn])
-    estate.created += 1
+    estate.created += 4

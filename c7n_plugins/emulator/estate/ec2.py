@@ -7,6 +7,8 @@ the twin of the production one.
 
 from __future__ import annotations
 
+import json
+
 from c7n_plugins.emulator.estate import tag_list
 
 ORDER = 10
@@ -59,7 +61,17 @@ def _networks(estate, ec2) -> None:
     if closed["IpPermissionsEgress"]:
         ec2.revoke_security_group_egress(GroupId=closed["GroupId"],
                                          IpPermissions=closed["IpPermissionsEgress"])
-    estate.expect("vpc-flow-logs-enabled", violating=[prod], compliant=[mgmt])
+    # The role the flow-log remediation delivers with (Terraform creates it in real accounts).
+    estate.client("iam").create_role(
+        RoleName="assetpack-vpc-flow-logs", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}]}))
+    # The payment partner's VPC, critical: found without flow logs, left to its owner.
+    partner = ec2.create_vpc(CidrBlock="10.40.0.0/16", TagSpecifications=_tags(
+        "vpc", "legacy-partner-vpc", CRITICAL))["Vpc"]["VpcId"]
+    estate.expect("vpc-flow-logs-enabled", violating=[prod], compliant=[mgmt],
+                  protected=[partner])
     estate.expect("vpc-default-security-group-closed",
                   violating=[_default_sg(ec2, prod)["GroupId"]], compliant=[closed["GroupId"]])
 
@@ -89,12 +101,16 @@ def _networks(estate, ec2) -> None:
     estate.expect("network-acl-no-public-admin-ports", violating=[old], compliant=[private])
 
     # Transit gateways: the old hub accepts any shared attachment.
+    # The partner hub is critical: found, left to its owner.
     tgws = [ec2.create_transit_gateway(Description=name, Options={
         "AutoAcceptSharedAttachments": accept}, TagSpecifications=_tags(
-            "transit-gateway", name))["TransitGateway"]["TransitGatewayId"]
-        for name, accept in (("legacy-hub", "enable"), ("legacy-hub-v2", "disable"))]
-    estate.expect("transit-gateway-no-auto-accept", violating=[tgws[0]], compliant=[tgws[1]])
-    estate.created += 7
+            "transit-gateway", name, tags))["TransitGateway"]["TransitGatewayId"]
+        for name, accept, tags in (("legacy-hub", "enable", None),
+                                   ("legacy-hub-v2", "disable", None),
+                                   ("legacy-partner-hub", "enable", CRITICAL))]
+    estate.expect("transit-gateway-no-auto-accept", violating=[tgws[0]], compliant=[tgws[1]],
+                  protected=[tgws[2]])
+    estate.created += 10
 
 
 def _security_groups(estate, ec2, sfx: str) -> None:
