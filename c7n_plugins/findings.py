@@ -21,6 +21,8 @@ from typing import Any
 
 from c7n.utils import chunks
 
+from c7n_plugins.taxonomy import tags_to_dict
+
 log = logging.getLogger("assetpack.findings")
 
 BATCH = 100
@@ -86,13 +88,6 @@ def product_arn(account: str, region: str, partition: str = "aws") -> str:
     return f"arn:{partition}:securityhub:{region}:{account}:product/{account}/default"
 
 
-def _tags(resource: dict) -> dict[str, str]:
-    tags = resource.get("Tags") or []
-    if isinstance(tags, dict):
-        return tags
-    return {t.get("Key"): t.get("Value", "") for t in tags if isinstance(t, dict)}
-
-
 @dataclass
 class FindingBuilder:
     """Builds contract-2 findings for one policy's resources."""
@@ -110,7 +105,7 @@ class FindingBuilder:
         if c.related_requirements:
             compliance["RelatedRequirements"] = list(c.related_requirements)
         fields = {"assetpack/policy": c.policy, "assetpack/category": c.category}
-        tags = _tags(resource)
+        tags = tags_to_dict(resource.get("Tags"))
         fields.update({k: str(tags[k]) for k in CLASSIFICATION_KEYS if tags.get(k)})
         return {
             "SchemaVersion": "2018-10-08",

@@ -23,6 +23,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from c7n_plugins import pack
+from c7n_plugins.taxonomy import tags_to_dict
 
 log = logging.getLogger("assetpack.scan")
 WORKERS = 4
@@ -147,18 +148,12 @@ def _own_copy_and_count(manager, seen: dict[str, set]) -> None:
     key = manager.resource_type.id
 
     def own_copy(resources, event=None):
-        seen[manager.type].update((r.get(key), json.dumps(_tags(r), sort_keys=True))
-                                  for r in resources)
+        seen[manager.type].update(
+            (r.get(key), json.dumps(tags_to_dict(r.get("Tags")), sort_keys=True))
+            for r in resources)
         return original(copy.deepcopy(resources), event)
 
     manager.filter_resources = own_copy
-
-
-def _tags(resource: dict) -> dict:
-    tags = resource.get("Tags") or []
-    if isinstance(tags, dict):
-        return tags
-    return {t.get("Key"): t.get("Value") for t in tags if isinstance(t, dict)}
 
 
 def _group_counts(seen: dict[str, set]) -> dict[str, dict[str, int]]:

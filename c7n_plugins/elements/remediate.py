@@ -36,13 +36,6 @@ def record_key(policy: str) -> str:
     return f"{RECORD_TAG}:{policy}"
 
 
-def _tags(resource: dict) -> dict[str, str]:
-    tags = resource.get("Tags") or []
-    if isinstance(tags, dict):
-        return tags
-    return {t.get("Key"): t.get("Value", "") for t in tags if isinstance(t, dict)}
-
-
 def protection_check(session_factory):
     """A predicate telling protected assets apart, or None if the taxonomy is unreadable."""
     from c7n_plugins.taxonomy import TaxonomyError, load_taxonomy
@@ -52,7 +45,7 @@ def protection_check(session_factory):
     except TaxonomyError as err:
         log.error("remediation skipped: taxonomy unavailable: %s", err)
         return None
-    return lambda resource: taxonomy.is_protected(_tags(resource))
+    return lambda resource: taxonomy.is_protected(resource.get("Tags"))
 
 
 @registry.action("asset-remediate")

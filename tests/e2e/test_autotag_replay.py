@@ -4,8 +4,6 @@ event-mode policies exactly as their Lambda would run them, tag real resources."
 from __future__ import annotations
 
 import pytest
-from c7n.config import Config
-from c7n.policy import PolicyCollection
 
 from c7n_plugins.demo import prepare_account
 from c7n_plugins.emulator.activity import ACTIVITIES, perform
@@ -13,22 +11,13 @@ from c7n_plugins.pack import policies_root
 from c7n_plugins.replay import Replayer
 from c7n_plugins.trail.events import normalise_event
 from c7n_plugins.trail.identity import created_at, creator_from_record
+from tests.e2e.tags import read_tags
 
 pytestmark = pytest.mark.e2e
 TAGGERS = [policies_root() / "tagging" / "auto-tag.yml"]
 CLASS = {"aws.s3": "storage", "aws.sqs": "messaging", "aws.ecr": "container",
          "aws.dynamodb-table": "database", "aws.log-group": "monitoring",
          "aws.iam-user": "identity", "aws.kms-key": "security", "aws.lambda": "serverless"}
-
-
-def read_tags(resource_type: str, resource_id: str) -> dict[str, str]:
-    """Tags as Custodian itself sees them on the resource."""
-    config = Config.empty(region="us-east-1", account_id="123456789012")
-    (policy,) = PolicyCollection.from_data(
-        {"policies": [{"name": "read", "resource": resource_type}]}, config)
-    (resource,) = policy.resource_manager.get_resources([resource_id])
-    tags = resource.get("Tags") or []
-    return tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
 
 
 @pytest.fixture

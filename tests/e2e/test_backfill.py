@@ -7,8 +7,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from c7n.config import Config
-from c7n.policy import PolicyCollection
 
 from c7n_plugins import backfill
 from c7n_plugins.cli.main import main
@@ -17,6 +15,7 @@ from c7n_plugins.emulator.activity import ACTIVITIES, perform, seed_history
 from c7n_plugins.taxonomy import Taxonomy, clear_cache
 from c7n_plugins.trail.events import normalise_event
 from c7n_plugins.trail.identity import created_at
+from tests.e2e.tags import read_tags
 
 pytestmark = pytest.mark.e2e
 BY_SAMPLE = {a.sample: a for a in ACTIVITIES}
@@ -27,15 +26,6 @@ PEOPLE = {  # sample -> (type, expected creator): IAM user, SSO, root, federated
     "sqs-createqueue-federated.json": ("aws.sqs", "bob"),
 }
 TYPES = sorted({t for t, _ in PEOPLE.values()})
-
-
-def read_tags(resource_type: str, resource_id: str) -> dict[str, str]:
-    config = Config.empty(region="us-east-1", account_id="123456789012")
-    (policy,) = PolicyCollection.from_data(
-        {"policies": [{"name": "read", "resource": resource_type}]}, config)
-    (resource,) = policy.resource_manager.get_resources([resource_id])
-    tags = resource.get("Tags") or []
-    return tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
 
 
 def recent(record: dict, days_ago: int = 3) -> dict:
