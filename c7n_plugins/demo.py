@@ -110,6 +110,7 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
 
     (out / "summary.json").write_text(json.dumps(
         {"scan": first.to_json(), "rescan": second.to_json()}, indent=2))
+    (out / "remediation.md").write_text(summary.remediation_report(first))
     (out / "summary.md").write_text("## First scan\n\n" + summary.markdown(first)
                                     + "\n## After remediation\n\n" + summary.markdown(second))
     print(summary.table(first))
@@ -118,5 +119,6 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         p.matched for p in first.policies if p.name not in rescanned)
     print(f"after remediation: {second.findings.get('resolved', 0)} findings resolved, "
           f"{remaining} violations remain for people to fix")
-    print(f"outputs: {out}/summary.md, {out}/summary.json, {out}/scan/<policy>/resources.json")
+    print(f"outputs: {out}/summary.md, {out}/remediation.md, {out}/summary.json, "
+          f"{out}/scan/<policy>/resources.json")
     return 0

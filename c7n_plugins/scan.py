@@ -47,6 +47,8 @@ class PolicyResult:
     error: str | None = None
     api_calls: int = 0
     remediated: dict[str, int] = field(default_factory=dict)
+    # Per resource: {"id", "status": fixed|failed|needs-human, "reason"}.
+    outcomes: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -221,7 +223,10 @@ def run_scan(
                 res.matched = len(matched)
                 new = build_findings(policy.resource_manager,
                                      Control.from_policy_data(policy.data), matched)
-                res.remediated = _remediation_outcome(out / policy.name)
+                res.outcomes = _remediation_outcomes(
+                    out / policy.name, res, [str(r.get(policy.resource_manager.resource_type.id))
+                                             for r in matched])
+                res.remediated = dict(Counter(o["status"] for o in res.outcomes))
                 res.api_calls = _api_calls(out / policy.name)
                 with lock:
                     findings.extend(new)
@@ -269,8 +274,13 @@ def _api_calls(policy_dir: Path) -> int:
     return sum(meta.get("api-stats", {}).values())
 
 
-def _remediation_outcome(policy_dir: Path) -> dict[str, int]:
+def _remediation_outcomes(policy_dir: Path, res: PolicyResult, matched: list[str]) -> list[dict]:
+    """What happened to each violating resource: the remediation's own record, or,
+    for a check a person must fix (or a dry run), "needs-human"."""
     path = policy_dir / REMEDIATION_OUTPUT
-    if not path.exists():
-        return {}
-    return dict(Counter(r["status"] for r in json.loads(path.read_text())))
+    if path.exists():
+        return json.loads(path.read_text())
+    if res.remediation == "none":
+        return []
+    reason = "manual remediation" if res.remediation == "manual" else "dry run"
+    return [{"id": i, "status": "needs-human", "reason": reason} for i in matched]

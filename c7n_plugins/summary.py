@@ -56,3 +56,27 @@ def markdown(result: ScanResult) -> str:
                   f"{', '.join(f'{k} {v}' for k, v in sorted(p.remediated.items())) or '-'} |"
                   for p in worst]
     return "\n".join(lines) + "\n"
+
+
+STATUS_TITLES = (("fixed", "fixed"), ("failed", "could not fix"), ("needs-human", "needs a human"))
+
+
+def remediation_report(result: ScanResult) -> str:
+    """Per control: what was fixed, what could not be fixed, what needs a human."""
+    lines = ["# Remediation report", "",
+             f"Account {result.account}, region {result.region}"
+             + (" (dry run: nothing was changed)" if result.dryrun else ""), "",
+             "| control | check | fixed | could not fix | needs a human |",
+             "| --- | --- | --- | --- | --- |"]
+    rows = sorted((p for p in result.policies if p.outcomes),
+                  key=lambda p: (" ".join(p.controls), p.name))
+    for p in rows:
+        counts = [str(p.remediated.get(status, 0)) for status, _ in STATUS_TITLES]
+        lines.append(f"| {' '.join(c for c in p.controls if c.startswith('FSBP/')) or '-'} "
+                     f"| {p.name} | {' | '.join(counts)} |")
+    for status, title in STATUS_TITLES[1:]:
+        items = [(p.name, o) for p in rows for o in p.outcomes if o["status"] == status]
+        if items:
+            lines += ["", f"## {title.capitalize()}", ""]
+            lines += [f"- `{name}`: {o['id']}: {o.get('reason') or '-'}" for name, o in items]
+    return "\n".join(lines) + "\n"

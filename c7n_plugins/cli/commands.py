@@ -42,6 +42,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     except (ScanError, pack.PackError) as err:
         return fail(str(err))
     Path(args.output_dir, "summary.md").write_text(summary.markdown(result))
+    Path(args.output_dir, "remediation.md").write_text(summary.remediation_report(result))
     print(summary.table(result))
     return 0
 

@@ -11,6 +11,7 @@ from c7n_plugins.emulator.estate.s3 import BLOCK_ALL
 from c7n_plugins.findings import product_arn
 from c7n_plugins.pack import load
 from c7n_plugins.scan import run_scan
+from c7n_plugins.summary import remediation_report
 
 pytestmark = pytest.mark.e2e
 POLICY = "s3-bucket-public-access-blocked"
@@ -103,6 +104,9 @@ def test_remediation_fixes_violation_skips_protected_and_twin(buckets, s3_check,
         {"Key": "asset:criticality", "Value": "critical"}]})
     result = run_scan(tmp_path, files=s3_check)
     assert result.policies[0].remediated == {"fixed": 1, "needs-human": 1}
+    report = remediation_report(result)
+    assert f"| FSBP/S3.8 | {POLICY} | 1 | 0 | 1 |" in report
+    assert "critical-bucket: protected by taxonomy" in report
     fixed = s3.get_public_access_block(Bucket="open-bucket")["PublicAccessBlockConfiguration"]
     assert all(fixed.values())
     record = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="open-bucket")["TagSet"]}

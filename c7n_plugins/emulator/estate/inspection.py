@@ -1,4 +1,4 @@
-"""Detection services: a GuardDuty detector and Inspector2 CVE findings.
+"""Detection services: AWS Config, a GuardDuty detector and Inspector2 CVE findings.
 
 moto serves Inspector2 findings from a queue filled through its own
 ``/moto-api`` endpoint: the estate seeds realistic package vulnerabilities on
@@ -59,8 +59,21 @@ def finding(estate, n: int, kind: str, name: str, cve: str, severity: str, packa
     }
 
 
+def _config_recorder(estate) -> None:
+    """AWS Config recording everything into its own bucket, as Terraform sets it up."""
+    config, bucket = estate.client("config"), "legacy-config-history"
+    estate.client("s3").create_bucket(Bucket=bucket)
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": "arn:aws:iam::123456789012:role/aws-config",
+        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+    estate.created += 2
+
+
 def build(estate) -> None:
     estate.client("guardduty").create_detector(Enable=True)
+    _config_recorder(estate)
     findings = [finding(estate, n, *row) for n, row in enumerate(CVES, 1)]
     endpoint = estate.client("sts").meta.endpoint_url
     response = requests.post(f"{endpoint}/moto-api/static/inspector2/findings-results",
