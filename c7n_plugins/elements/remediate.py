@@ -139,7 +139,25 @@ class AssetRemediate(Action):
             try:
                 action.process([r])
             except Exception as err:  # noqa: BLE001
+                if self._complies_now(r, id_key):
+                    outcome[r[id_key]].update(reason="already compliant (fixed by another check)")
+                    continue
                 outcome[r[id_key]].update(status="failed", reason=f"{action.type}: {err}"[:300])
+
+    def _complies_now(self, resource: dict, id_key: str) -> bool:
+        """Whether a resource the action failed on no longer violates, read afresh.
+
+        Checks of one scan share one listing of a type, so an earlier check's fix
+        (say, revoking SSH and RDP from a group) can leave a later check acting on
+        a rule that is already gone.
+        """
+        try:
+            fresh = self.manager.get_resources([resource[id_key]], cache=False)
+            for f in self.manager.filters:
+                fresh = f.process(fresh)
+        except Exception:  # noqa: BLE001 - cannot tell: report the original failure
+            return False
+        return not fresh
 
     def _record(self, resources: list[dict], action_types: list[str]) -> None:
         tag = self.manager.action_registry.get("tag")
