@@ -95,6 +95,14 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         tagged = show_autotagging(session, out / "replay")
         _done(t0, f"{tagged} resources tagged on creation")
 
+        t0 = _step("backfill: classifying what existed before auto-tagging (CloudTrail "
+                   "history and the taxonomy)")
+        from c7n_plugins import backfill
+        filled = backfill.run_backfill(session)
+        (out / "backfill.txt").write_text(backfill.table(filled) + "\n")
+        _done(t0, f"{sum(r.with_creator + r.class_only for r in filled)} resources "
+                  f"tagged, table in {out}/backfill.txt")
+
         t0 = _step("scanning: every check, findings to Security Hub, safe remediation")
         first = run_scan(out / "scan", progress=_progress)
         _done(t0)
