@@ -22,9 +22,9 @@ def build(estate) -> None:
     kms = estate.client("kms")
     key = kms.create_key(Description="CloudTrail logs")["KeyMetadata"]["Arn"]
     # What the remediations point trails at (Terraform creates them in real accounts).
-    kms.create_alias(AliasName="alias/assetpack-cloudtrail", TargetKeyId=key)
+    kms.create_alias(AliasName="alias/assetpack-audit", TargetKeyId=key)
     estate.client("logs").create_log_group(logGroupName="/aws/cloudtrail/legacy")
-    estate.client("logs").create_log_group(logGroupName="/assetpack/cloudtrail")
+    estate.client("logs").create_log_group(logGroupName="/aws/cloudtrail/assetpack-trail")
     estate.client("iam").create_role(
         RoleName="assetpack-cloudtrail-logs", AssumeRolePolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{
