@@ -26,6 +26,10 @@ locals {
   log_group_name = "/aws/cloudtrail/${local.trail_name}"
   log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 
+  # Where the pack's EC2.6 remediation (set-flow-log) sends VPC flow logs.
+  flow_log_group_name = "/${var.name_prefix}/vpc-flow-logs"
+  flow_log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.flow_log_group_name}"
+
   config_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
 
   # Key administration and use for the account, delegated to IAM; listed one by
@@ -170,7 +174,7 @@ data "aws_iam_policy_document" "audit_key" {
     condition {
       test     = "ArnEquals"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.log_group_arn]
+      values   = [local.log_group_arn, local.flow_log_group_arn]
     }
   }
 }
@@ -556,6 +560,58 @@ resource "aws_iam_role_policy" "cloudtrail_logs" {
   name   = "cloudwatch-logs-delivery"
   role   = aws_iam_role.cloudtrail_logs[0].id
   policy = data.aws_iam_policy_document.cloudtrail_logs.json
+}
+
+# =============================================================================
+# VPC flow logs: the destination the pack's EC2.6 remediation turns on
+# =============================================================================
+
+resource "aws_cloudwatch_log_group" "vpc_flow_logs" {
+  name              = local.flow_log_group_name
+  retention_in_days = var.cloudwatch_log_retention_days
+  kms_key_id        = aws_kms_key.audit.arn
+  tags              = local.monitoring_tags
+}
+
+data "aws_iam_policy_document" "vpc_flow_logs_assume" {
+  statement {
+    sid     = "FlowLogsAssumeRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "vpc_flow_logs" {
+  name               = "${var.name_prefix}-vpc-flow-logs"
+  description        = "VPC flow log delivery to its CloudWatch Logs group (assetpack EC2.6)."
+  assume_role_policy = data.aws_iam_policy_document.vpc_flow_logs_assume.json
+  tags               = local.identity_tags
+}
+
+data "aws_iam_policy_document" "vpc_flow_logs" {
+  statement {
+    sid       = "FlowLogStreams"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["${local.flow_log_group_arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "vpc_flow_logs" {
+  name   = "cloudwatch-logs-delivery"
+  role   = aws_iam_role.vpc_flow_logs.id
+  policy = data.aws_iam_policy_document.vpc_flow_logs.json
 }
 
 resource "aws_cloudtrail" "this" {
