@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from c7n_plugins import pack
 
-# What every deployed policy needs besides its elements: identity, its own logs,
-# the taxonomy, and reporting.
+# What every run needs besides its elements: identity, and the scan's finding
+# reconciliation. The Lambda's own logs and the taxonomy parameter are granted by
+# the role module, scoped to their resources, so they are not granted on "*" here.
 BASELINE = (
     "sts:GetCallerIdentity",
-    "logs:CreateLogGroup",
-    "logs:CreateLogStream",
-    "logs:PutLogEvents",
-    "ssm:GetParameter",
     "securityhub:BatchImportFindings",
     "securityhub:BatchUpdateFindings",
     "securityhub:GetFindings",

@@ -18,8 +18,6 @@ from typing import Any
 
 import boto3
 
-ACCOUNT_TAGS = {"asset:owner": "platform-team"}
-
 
 @dataclass
 class Expectation:
