@@ -26,8 +26,8 @@ from c7n.policy import PolicyCollection
 from c7n.resources import load_resources
 
 import c7n_plugins
-from c7n_plugins import pack
-from c7n_plugins.testing import serial_execution
+from assetpack import pack
+from assetpack.testing import serial_execution
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "placebo" / "data"
 FAKE_ACCOUNT = "123456789012"

@@ -9,7 +9,7 @@ import boto3
 import pytest
 import requests
 
-from c7n_plugins.emulator import server
+from assetpack.emulator import server
 
 # Nothing in the tests may reach a real account, whatever the developer's shell has.
 for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",

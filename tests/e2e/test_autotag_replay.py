@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from c7n_plugins.demo import prepare_account
-from c7n_plugins.emulator.activity import ACTIVITIES, perform
-from c7n_plugins.pack import policies_root
-from c7n_plugins.replay import Replayer
+from assetpack.demo import prepare_account
+from assetpack.emulator.activity import ACTIVITIES, perform
+from assetpack.pack import policies_root
+from assetpack.replay import Replayer
 from c7n_plugins.trail.events import normalise_event
 from c7n_plugins.trail.identity import created_at, creator_from_record
 from tests.e2e.tags import read_tags
@@ -85,7 +85,7 @@ def test_missing_taxonomy_tags_nothing_and_alerts(aws, tmp_path):
 def test_failed_call_is_not_routed(replayer):
     import json
 
-    from c7n_plugins.emulator.activity import SAMPLES
+    from assetpack.emulator.activity import SAMPLES
     record = json.loads(SAMPLES.joinpath("ec2-createsecuritygroup-denied.json").read_text())
     outcomes = replayer.replay("denied", record)
     assert all(not o.resources for o in outcomes)

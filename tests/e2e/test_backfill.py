@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from c7n_plugins import backfill
-from c7n_plugins.cli.main import main
-from c7n_plugins.demo import prepare_account
-from c7n_plugins.emulator.activity import ACTIVITIES, perform, seed_history
+from assetpack import backfill
+from assetpack.cli.main import main
+from assetpack.demo import prepare_account
+from assetpack.emulator.activity import ACTIVITIES, perform, seed_history
 from c7n_plugins.taxonomy import Taxonomy, clear_cache
 from c7n_plugins.trail.events import normalise_event
 from c7n_plugins.trail.identity import created_at

@@ -1,7 +1,7 @@
 """Every check of the pack against the demo estate: violating resources are found,
 their compliant twins are not, and remediation fixes what it may and nothing else.
 
-The estate declares its expectations (``c7n_plugins.emulator.estate``); a check the
+The estate declares its expectations (``assetpack.emulator.estate``); a check the
 emulator cannot exercise has a placebo replay under ``tests/placebo/data/<policy>/``.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import boto3
 import pytest
 
-from c7n_plugins import pack
-from c7n_plugins.demo import prepare_account
-from c7n_plugins.emulator import estate, server
-from c7n_plugins.scan import run_scan
+from assetpack import pack
+from assetpack.demo import prepare_account
+from assetpack.emulator import estate, server
+from assetpack.scan import run_scan
 
 pytestmark = pytest.mark.e2e
 PLACEBO = Path(__file__).parent.parent / "placebo" / "data"

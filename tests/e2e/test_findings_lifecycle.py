@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from c7n_plugins.demo import prepare_account
+from assetpack.demo import prepare_account
+from assetpack.emulator.estate.s3 import BLOCK_ALL
+from assetpack.pack import load
+from assetpack.scan import run_scan
+from assetpack.summary import remediation_report
 from c7n_plugins.elements.remediate import record_key
-from c7n_plugins.emulator.estate.s3 import BLOCK_ALL
 from c7n_plugins.findings import product_arn
-from c7n_plugins.pack import load
-from c7n_plugins.scan import run_scan
-from c7n_plugins.summary import remediation_report
 
 pytestmark = pytest.mark.e2e
 POLICY = "s3-bucket-public-access-blocked"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from c7n_plugins.demo import prepare_account
-from c7n_plugins.pack import load
-from c7n_plugins.scan import run_scan
+from assetpack.demo import prepare_account
+from assetpack.pack import load
+from assetpack.scan import run_scan
 
 pytestmark = pytest.mark.e2e
 CHECKS = ("security-group-no-public-ssh", "security-group-no-public-high-risk-ports")

@@ -12,10 +12,10 @@ from c7n.config import Config
 from c7n.policy import PolicyCollection
 
 import c7n_plugins
-from c7n_plugins import pack
-from c7n_plugins.demo import prepare_account
-from c7n_plugins.emulator.estate import tag_list
-from c7n_plugins.emulator.estate.tagging import HOSTILE, good_tags
+from assetpack import pack
+from assetpack.demo import prepare_account
+from assetpack.emulator.estate import tag_list
+from assetpack.emulator.estate.tagging import HOSTILE, good_tags
 from c7n_plugins.taxonomy import Taxonomy, clear_cache
 
 pytestmark = pytest.mark.e2e

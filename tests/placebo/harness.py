@@ -16,8 +16,8 @@ from c7n.resources import load_resources
 from c7n.utils import reset_session_cache
 
 import c7n_plugins
-from c7n_plugins import pack
-from c7n_plugins.testing import patch_placebo, serial_execution
+from assetpack import pack
+from assetpack.testing import patch_placebo, serial_execution
 
 DATA = Path(__file__).parent / "data"
 patch_placebo()

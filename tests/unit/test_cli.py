@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from c7n_plugins.cli.main import main
+from assetpack.cli.main import main
 
 
 def _free_port() -> int:
@@ -41,7 +41,7 @@ def test_commands_of_later_issues_say_so_in_one_line(command, capsys):
 def test_unreachable_endpoint_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    proc = subprocess.run([sys.executable, "-m", "c7n_plugins.cli.main", "scan", "-s",
+    proc = subprocess.run([sys.executable, "-m", "assetpack.cli.main", "scan", "-s",
                            str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
@@ -54,7 +54,7 @@ def test_missing_credentials_is_one_clear_line(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
-    proc = subprocess.run([sys.executable, "-m", "c7n_plugins.cli.main", "scan", "-s",
+    proc = subprocess.run([sys.executable, "-m", "assetpack.cli.main", "scan", "-s",
                            str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from c7n_plugins.emulator import cloudtrail
-from c7n_plugins.emulator.activity import ACTIVITIES, SAMPLES
+from assetpack.emulator import cloudtrail
+from assetpack.emulator.activity import ACTIVITIES, SAMPLES
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 

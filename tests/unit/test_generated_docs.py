@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from c7n_plugins import coverage
-from c7n_plugins.permissions import iam_policy, pack_permissions
+from assetpack import coverage
+from assetpack.permissions import iam_policy, pack_permissions
 
 ROOT = Path(__file__).resolve().parents[2]
 

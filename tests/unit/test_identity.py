@@ -10,7 +10,7 @@ import pytest
 from c7n_plugins.trail.events import normalise_event
 from c7n_plugins.trail.identity import Creator, created_at, creator_from_record
 
-FIXTURES = Path(__file__).resolve().parents[2] / "c7n_plugins" / "data" / "cloudtrail"
+FIXTURES = Path(__file__).resolve().parents[2] / "assetpack" / "data" / "cloudtrail"
 ACCT = "123456789012"
 
 

@@ -10,7 +10,7 @@ from c7n.mu import PolicyLambda
 from c7n.policy import PolicyCollection
 
 import c7n_plugins
-from c7n_plugins import pack
+from assetpack import pack
 
 EVENT_POLICY = {
     "name": "s3-public-block-on-create",

@@ -13,13 +13,13 @@ from c7n.actions import Action
 from c7n.filters import Filter
 
 import c7n_plugins
-from c7n_plugins import pack
+from assetpack import pack
 from c7n_plugins.elements import findings as _findings  # noqa: F401 - loads registry
 
 c7n_plugins.load()
 POLICIES = pack.load()
 IN_SCOPE = {row["control"] for row in csv.DictReader(
-    files("c7n_plugins.data").joinpath("fsbp-in-scope.tsv").open(), delimiter="\t")}
+    files("assetpack.data").joinpath("fsbp-in-scope.tsv").open(), delimiter="\t")}
 
 
 def _elements() -> list[type]:

@@ -19,7 +19,7 @@ from c7n_plugins.trail.events import (
     specs_for,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "c7n_plugins" / "data" / "cloudtrail"
+FIXTURES = Path(__file__).resolve().parents[2] / "assetpack" / "data" / "cloudtrail"
 ACCT = "123456789012"
 
 # What each full fixture creates; sts/denied fixtures create nothing.

@@ -8,7 +8,7 @@ the misconfigured one that remediation must leave to a human.
 
 from __future__ import annotations
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 
 ORDER = 20
 PASSWORD = "not-a-real-password-1"  # noqa: S105 - emulator only

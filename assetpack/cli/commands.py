@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from c7n_plugins import pack
+from assetpack import pack
 
 LATER = {
     "mailer": "notification delivery (e-mail and Slack)",
@@ -33,8 +33,8 @@ def _progress(n: int, total: int, res) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from c7n_plugins import summary
-    from c7n_plugins.scan import ScanError, run_scan
+    from assetpack import summary
+    from assetpack.scan import ScanError, run_scan
 
     try:
         result = run_scan(args.output_dir, region=args.region, dryrun=args.dryrun,
@@ -48,8 +48,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from c7n_plugins.replay import Replayer, ReplayError, load_event
-    from c7n_plugins.scan import ScanError, preflight
+    from assetpack.replay import Replayer, ReplayError, load_event
+    from assetpack.scan import ScanError, preflight
 
     try:
         account, region = preflight(args.region)
@@ -78,7 +78,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from c7n_plugins import backfill
+    from assetpack import backfill
     from c7n_plugins.taxonomy import TaxonomyError
 
     types = [t.strip() for t in (args.types or "").split(",") if t.strip()] or None
@@ -96,13 +96,13 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from c7n_plugins.demo import run_demo
+    from assetpack.demo import run_demo
 
     return run_demo(args.output_dir, scale=args.scale)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from c7n_plugins.bench import run_bench, run_tagging_bench
+    from assetpack.bench import run_bench, run_tagging_bench
 
     if args.tagging:
         return run_tagging_bench(str(Path(args.output).with_name("bench-tagging.json")))
@@ -110,7 +110,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_permissions(args: argparse.Namespace) -> int:
-    from c7n_plugins.permissions import iam_policy, pack_permissions
+    from assetpack.permissions import iam_policy, pack_permissions
 
     try:
         perms = pack_permissions()
@@ -123,7 +123,7 @@ def cmd_permissions(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from c7n_plugins import coverage
+    from assetpack import coverage
 
     if args.write:
         print(f"wrote {coverage.write()}")
@@ -133,7 +133,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from c7n_plugins import generate
+    from assetpack import generate
 
     for path in generate.write_all():
         print(f"wrote {path}")

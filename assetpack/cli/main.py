@@ -42,7 +42,7 @@ def _names_policies(argv: list[str]) -> bool:
 
 
 def parser() -> argparse.ArgumentParser:
-    from c7n_plugins.cli import commands
+    from assetpack.cli import commands
 
     top = argparse.ArgumentParser(
         prog="assetpack",

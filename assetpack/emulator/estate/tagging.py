@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 from c7n_plugins.taxonomy import Taxonomy
 
 ORDER = 60

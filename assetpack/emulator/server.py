@@ -1,13 +1,13 @@
 """The local AWS emulator: moto server on loopback, started and stopped by the pack.
 
-Runs in a child process (``python -m c7n_plugins.emulator.server``) so the emulator
+Runs in a child process (``python -m assetpack.emulator.server``) so the emulator
 and the pack use both cores. The child prints ``READY <port>`` once it listens;
 the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters and
 workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
 the credential report's date, SSM fleet reads),
-so the child adds them before serving (:mod:`c7n_plugins.emulator.securityhub`,
+so the child adds them before serving (:mod:`assetpack.emulator.securityhub`,
 ``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also adds a route to seed its
 history).
 """
@@ -73,7 +73,7 @@ def start(timeout: float = 60.0) -> Emulator:
             "the local emulator needs moto[server]: pip install -e '.[demo]'"
         ) from err
     proc = subprocess.Popen(
-        [sys.executable, "-m", "c7n_plugins.emulator.server"],
+        [sys.executable, "-m", "assetpack.emulator.server"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -126,7 +126,7 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from c7n_plugins.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
+    from assetpack.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
 
     securityhub.install()
     tagging.install()

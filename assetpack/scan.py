@@ -22,7 +22,7 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from c7n_plugins import pack
+from assetpack import pack
 from c7n_plugins.taxonomy import tags_to_dict
 
 log = logging.getLogger("assetpack.scan")

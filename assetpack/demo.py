@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from c7n_plugins import summary
-from c7n_plugins.cli.commands import _progress, fail
+from assetpack import summary
+from assetpack.cli.commands import _progress, fail
 
 
 def _step(text: str) -> float:
@@ -47,8 +47,8 @@ def prepare_account(session) -> None:
 
 def show_autotagging(session, output_dir: Path) -> int:
     """Replay the sample creation events and print the tags each resource got."""
-    from c7n_plugins.emulator.activity import ACTIVITIES, perform
-    from c7n_plugins.replay import Replayer
+    from assetpack.emulator.activity import ACTIVITIES, perform
+    from assetpack.replay import Replayer
 
     replayer = Replayer(output_dir, session.region_name or "us-east-1", "123456789012")
     tagged = 0
@@ -71,8 +71,8 @@ def show_autotagging(session, output_dir: Path) -> int:
 def run_demo(output_dir: str, scale: int = 1) -> int:
     import boto3
 
-    from c7n_plugins.emulator import estate, server
-    from c7n_plugins.scan import ScanError, run_scan
+    from assetpack.emulator import estate, server
+    from assetpack.scan import ScanError, run_scan
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,7 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
 
         t0 = _step("backfill: classifying what existed before auto-tagging (CloudTrail "
                    "history and the taxonomy)")
-        from c7n_plugins import backfill
+        from assetpack import backfill
         filled = backfill.run_backfill(session)
         (out / "backfill.txt").write_text(backfill.table(filled) + "\n")
         _done(t0, f"{sum(r.with_creator + r.class_only for r in filled)} resources "

@@ -7,7 +7,7 @@ hardened twin built the way the team now builds them.
 
 from __future__ import annotations
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 
 ORDER = 30
 CRITICAL = {"asset:criticality": "critical", "asset:class": "container"}

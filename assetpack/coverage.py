@@ -10,13 +10,13 @@ import csv
 from importlib.resources import files
 from pathlib import Path
 
-from c7n_plugins import pack
+from assetpack import pack
 
 COVERAGE_DOC = pack.PACKAGE_ROOT.parent / "docs" / "coverage.md"
 
 
 def in_scope() -> list[dict[str, str]]:
-    with files("c7n_plugins.data").joinpath("fsbp-in-scope.tsv").open() as fh:
+    with files("assetpack.data").joinpath("fsbp-in-scope.tsv").open() as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 

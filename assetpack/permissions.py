@@ -6,7 +6,7 @@ an element with a new API call changes the role in the same pull request.
 
 from __future__ import annotations
 
-from c7n_plugins import pack
+from assetpack import pack
 
 # What every run needs besides its elements: identity, and the scan's finding
 # reconciliation. The Lambda's own logs and the taxonomy parameter are granted by

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 
 ORDER = 10
 CRITICAL = {"asset:criticality": "critical"}

@@ -3,7 +3,7 @@ left from a migration, and the rebuilt ACL (metrics on every rule, logged)."""
 
 from __future__ import annotations
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 
 ORDER = 25
 

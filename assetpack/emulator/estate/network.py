@@ -6,7 +6,7 @@ Other parts read ``estate.shared["vpc_id"]``, ``["public_subnets"]`` and
 
 from __future__ import annotations
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 
 ORDER = 0
 

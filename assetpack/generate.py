@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from c7n_plugins import pack
+from assetpack import pack
 from c7n_plugins.trail.events import EVENTS, cloudtrail_mode_events
 
 AUTOTAG_FILE = pack.PACKAGE_ROOT.parent / "policies" / "tagging" / "auto-tag.yml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from c7n_plugins.scan import ScanResult
+from assetpack.scan import ScanResult
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "informational")
 

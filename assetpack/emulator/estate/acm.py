@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 
 ORDER = 25
 

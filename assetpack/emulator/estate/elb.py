@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from c7n_plugins.emulator.estate import tag_list
+from assetpack.emulator.estate import tag_list
 
 ORDER = 20
 HARDENED = {"routing.http.drop_invalid_header_fields.enabled": "true",
@@ -61,7 +61,7 @@ def _classics(estate, sfx: str) -> None:
         "AdditionalAttributes": [{"Key": "elb.http.desyncmitigationmode",
                                   "Value": "defensive"}]})
     # The partner endpoint still serves a certificate uploaded to IAM in 2016.
-    from c7n_plugins.emulator.estate.acm import _self_signed
+    from assetpack.emulator.estate.acm import _self_signed
     body, key = _self_signed("partner.legacy.example.com", 2048, 365)
     iam_cert = estate.client("iam").upload_server_certificate(
         ServerCertificateName=f"legacy-partner-cert{sfx}", CertificateBody=body.decode(),

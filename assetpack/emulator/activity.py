@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
-SAMPLES = files("c7n_plugins.data").joinpath("cloudtrail")
+SAMPLES = files("assetpack.data").joinpath("cloudtrail")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def seed_history(session, records: list[dict]) -> int:
     """
     from urllib.parse import urlsplit
 
-    from c7n_plugins.emulator.cloudtrail import seed
+    from assetpack.emulator.cloudtrail import seed
 
     url = urlsplit(session.client("cloudtrail").meta.endpoint_url)
     return seed(f"{url.scheme}://{url.netloc}", records)

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import boto3
 
-from c7n_plugins.demo import prepare_account
-from c7n_plugins.emulator import estate, server
+from assetpack.demo import prepare_account
+from assetpack.emulator import estate, server
 
 
 def _scan_child(out: Path, env: dict[str, str]) -> tuple[float, int, dict]:
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "c7n_plugins.cli.main", "scan", "--dryrun",
+    proc = subprocess.Popen([sys.executable, "-m", "assetpack.cli.main", "scan", "--dryrun",
                              "-s", str(out)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -87,8 +87,8 @@ TAGGING_TARGETS = {"handler_median_ms": 100, "archive_mb": 1.5, "plugins_import_
 
 def _tag_events(session, per_type: int) -> dict[str, list[dict]]:
     """``per_type`` creation events of each simulated activity, on real resources."""
-    from c7n_plugins.emulator.activity import ACTIVITIES, SAMPLES
-    from c7n_plugins.replay import envelope
+    from assetpack.emulator.activity import ACTIVITIES, SAMPLES
+    from assetpack.replay import envelope
 
     out: dict[str, list[dict]] = {}
     for activity in ACTIVITIES:
@@ -101,7 +101,7 @@ def _tag_events(session, per_type: int) -> dict[str, list[dict]]:
 
 
 def _autotag_policy(resource_type: str) -> dict:
-    from c7n_plugins import pack
+    from assetpack import pack
 
     name = f"auto-tag-{resource_type.removeprefix('aws.')}"
     (policy,) = [p for p in pack.load(validate=False) if p.name == name]
@@ -146,9 +146,9 @@ def handler_latency(session, events: int = 200) -> list[tuple[float, float, int]
     import logging
     import tempfile
 
+    from assetpack.emulator.activity import ACTIVITIES
+    from assetpack.replay import _LambdaContext
     from c7n_plugins import handler
-    from c7n_plugins.emulator.activity import ACTIVITIES
-    from c7n_plugins.replay import _LambdaContext
 
     c7n_handler = handler._c7n_handler
     c7n_handler.C7N_DEBUG_EVENT = False

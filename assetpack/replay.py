@@ -2,7 +2,7 @@
 
 Each event is put in the envelope EventBridge delivers, matched against the
 pattern Custodian itself renders for the deployed rule, and pushed through the
-policy's deploy form (:func:`c7n_plugins.pack.deploy_form`) with Custodian's own
+policy's deploy form (:func:`assetpack.pack.deploy_form`) with Custodian's own
 execution mode, so what runs here is what runs in the account.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from c7n_plugins import pack
+from assetpack import pack
 
 log = logging.getLogger("assetpack.replay")
 
