@@ -27,6 +27,9 @@ SEVERITIES = ("informational", "low", "medium", "high", "critical")
 REMEDIATION = ("auto", "manual", "none")
 FRAMEWORK_PREFIXES = ("FSBP/", "CIS-v5.0.0/", "ISMS-P-2023/")
 HANDLER = "c7n_plugins.handler.run"
+# What the deployed archive carries beside c7n: the runtime package, and the pure-Python
+# schema validator the taxonomy needs (the Lambda runtime has only boto3 and botocore).
+LAMBDA_PACKAGES = ("c7n_plugins", "fastjsonschema")
 # "custodian-" + name is the Lambda function name, limited to 64 characters.
 MAX_NAME = 54
 # Lambda modes whose archive must carry the plugins.
@@ -194,9 +197,8 @@ def deploy_form(policy: dict) -> dict:
     if mode["type"] == "periodic":
         mode.setdefault("schedule", "rate(1 day)")
     if mode["type"] in LAMBDA_MODES:
-        mode.setdefault("packages", [])
-        if "c7n_plugins" not in mode["packages"]:
-            mode["packages"].append("c7n_plugins")
+        packages = mode.setdefault("packages", [])
+        packages.extend(p for p in LAMBDA_PACKAGES if p not in packages)
         mode.setdefault("handler", HANDLER)
     data["mode"] = mode
     if posts_findings(policy):

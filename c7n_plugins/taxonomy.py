@@ -22,13 +22,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import yaml
 from botocore.exceptions import BotoCoreError, ClientError
-
-if TYPE_CHECKING:
-    import jsonschema
 
 DEFAULT_PATH = "/assetpack/taxonomy"
 PATH_ENV = "ASSETPACK_TAXONOMY_PATH"
@@ -96,13 +92,14 @@ def tags_to_dict(tags: TagsLike) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    # Imported on first validation, not with the module: jsonschema is about 100 ms of
-    # a Lambda cold start, and responders that never read the taxonomy skip it.
-    import jsonschema
+def _validator() -> Callable[[Any], Any]:
+    # fastjsonschema, not jsonschema: it is pure Python with no dependencies, so the
+    # deployed archive can carry it (jsonschema needs rpds-py, a compiled extension the
+    # Lambda runtime lacks). Imported on first validation: responders that never read
+    # the taxonomy skip it on a cold start.
+    import fastjsonschema
 
-    schema = json.loads(_data_text("taxonomy.schema.json"))
-    return jsonschema.Draft202012Validator(schema)
+    return fastjsonschema.compile(json.loads(_data_text("taxonomy.schema.json")))
 
 
 def _data_text(name: str) -> str:
@@ -132,6 +129,13 @@ def _parse(text: str) -> Any:
         except json.JSONDecodeError as e:
             raise TaxonomyError(
                 f"taxonomy: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from e
+    try:
+        # YAML is for people editing the taxonomy; the Lambda runtime has no PyYAML,
+        # so the parameter Terraform writes is JSON.
+        import yaml
+    except ImportError as e:
+        raise TaxonomyError("taxonomy: not JSON, and YAML cannot be read here (no PyYAML); "
+                            "store the parameter as JSON") from e
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -243,12 +247,13 @@ class Taxonomy:
         doc = _parse(text)
         if not isinstance(doc, dict):
             raise TaxonomyError("taxonomy: the document must be a mapping")
-        errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
-        if errors:
-            from jsonschema.exceptions import best_match
+        import fastjsonschema
 
-            error = best_match(errors)
-            raise _fail(error.absolute_path, error.message)
+        try:
+            _validator()(copy.deepcopy(doc))  # it fills defaults in what it checks
+        except fastjsonschema.JsonSchemaValueException as err:
+            path = [int(p) if p.isdigit() else p for p in err.path[1:]]
+            raise _fail(path, err.message.partition(" ")[2] or err.message) from err
         return cls(copy.deepcopy(doc))
 
     @classmethod

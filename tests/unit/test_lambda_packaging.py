@@ -35,7 +35,7 @@ def _lambda(data: dict) -> PolicyLambda:
 
 def test_deploy_form_adds_packaging_and_finding_action():
     data = pack.deploy_form(EVENT_POLICY)
-    assert data["mode"]["packages"] == ["c7n_plugins"]
+    assert data["mode"]["packages"] == ["c7n_plugins", "fastjsonschema"]
     assert data["mode"]["handler"] == "c7n_plugins.handler.run"
     assert [a["type"] for a in data["actions"]] == ["asset-remediate", "post-control-finding"]
     assert "packages" not in EVENT_POLICY["mode"]  # the definition is left alone
