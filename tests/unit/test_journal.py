@@ -1,0 +1,60 @@
+"""The remediation journal (contract 7): entries land before a change, or the change waits."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from c7n_plugins.journal import Entry, Journal, JournalError
+
+
+def _entry(**kw) -> Entry:
+    base = dict(policy="s3-bucket-versioning", resource="arn:aws:s3:::b1", resource_type="aws.s3",
+                action="toggle-versioning", before={"Status": "Suspended"},
+                after={"Status": "Enabled"})
+    return Entry(**{**base, **kw})
+
+
+def test_local_round_trip_and_filters(tmp_path):
+    journal = Journal(str(tmp_path))
+    first = journal.write(_entry())
+    journal.write(_entry(resource="arn:aws:s3:::b2"))
+    journal.update(first, "fixed")
+    entries = {e.resource: e for e in journal.entries()}
+    assert set(entries) == {"arn:aws:s3:::b1", "arn:aws:s3:::b2"}
+    assert entries["arn:aws:s3:::b1"].status == "fixed"
+    assert entries["arn:aws:s3:::b1"].before == {"Status": "Suspended"}
+    assert [e.resource for e in journal.entries(resource="arn:aws:s3:::b2")] == ["arn:aws:s3:::b2"]
+    future = datetime.now(UTC) + timedelta(hours=1)
+    assert list(journal.entries(since=future)) == []
+
+
+def test_one_document_per_policy_resource_and_action(tmp_path):
+    journal = Journal(str(tmp_path))
+    journal.write(_entry())
+    journal.write(_entry(after={"Status": "Enabled", "MFADelete": "Disabled"}))
+    assert len(list(journal.entries())) == 1
+
+
+def test_unwritable_location_raises(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(JournalError, match="cannot write journal entry"):
+        Journal(str(blocker)).write(_entry())
+
+
+def test_unknown_status_is_refused(tmp_path):
+    with pytest.raises(JournalError, match="unknown journal status"):
+        Journal(str(tmp_path)).write(_entry(status="done-ish"))
+
+
+def test_location_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASSETPACK_JOURNAL", raising=False)
+    assert Journal.from_env() is None
+    assert Journal.from_env(default=str(tmp_path)).root == tmp_path
+    monkeypatch.setenv("ASSETPACK_JOURNAL", "s3://bucket/prefix")
+    journal = Journal.from_env(default=str(tmp_path))
+    assert (journal.bucket, journal.prefix) == ("bucket", "prefix")
+    assert os.environ["ASSETPACK_JOURNAL"] == "s3://bucket/prefix"
