@@ -1,0 +1,61 @@
+"""AWS Config evaluations, which moto 5.2 accepts only in test mode.
+
+A Config-rule Lambda reports each resource's compliance with ``PutEvaluations``
+and the rule's result token. moto raises for anything but ``TestMode``; the
+emulator keeps the latest evaluation per (rule, resource) and answers
+``GetComplianceDetailsByResource`` from them. In AWS the token is opaque and
+names the rule's invocation; here the token *is* the rule's name, so tests pass
+the rule name as ``resultToken``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+# (account, region) -> {(rule, resource type, resource id): evaluation}
+_EVALUATIONS: dict[tuple[str, str], dict[tuple[str, str, str], dict]] = {}
+
+
+def _when(value) -> str:
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC).isoformat()
+    return str(value or datetime.now(UTC).isoformat())
+
+
+def install() -> None:
+    from moto.config.responses import ConfigResponse
+
+    original = ConfigResponse.put_evaluations
+
+    def put_evaluations(self) -> str:
+        if self._get_param("TestMode"):
+            return original(self)
+        evaluations = self._get_param("Evaluations") or []
+        token = self._get_param("ResultToken")
+        if not evaluations or not token:
+            return original(self)  # moto's own errors for the missing parameters
+        store = _EVALUATIONS.setdefault((self.current_account, self.region), {})
+        now = datetime.now(UTC).isoformat()
+        for ev in evaluations:
+            key = (token, ev["ComplianceResourceType"], ev["ComplianceResourceId"])
+            store[key] = {
+                "EvaluationResultIdentifier": {
+                    "EvaluationResultQualifier": {
+                        "ConfigRuleName": token,
+                        "ResourceType": ev["ComplianceResourceType"],
+                        "ResourceId": ev["ComplianceResourceId"]},
+                    "OrderingTimestamp": _when(ev.get("OrderingTimestamp"))},
+                "ComplianceType": ev["ComplianceType"],
+                "ResultRecordedTime": now, "ConfigRuleInvokedTime": now,
+                **({"Annotation": ev["Annotation"]} if ev.get("Annotation") else {})}
+        return json.dumps({"FailedEvaluations": []})
+
+    def get_compliance_details_by_resource(self) -> str:
+        rtype, rid = self._get_param("ResourceType"), self._get_param("ResourceId")
+        store = _EVALUATIONS.get((self.current_account, self.region), {})
+        results = [ev for (_, t, i), ev in store.items() if (t, i) == (rtype, rid)]
+        return json.dumps({"EvaluationResults": results})
+
+    ConfigResponse.put_evaluations = put_evaluations
+    ConfigResponse.get_compliance_details_by_resource = get_compliance_details_by_resource
