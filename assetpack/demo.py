@@ -31,13 +31,26 @@ NOTIFY_QUEUE_TAGS = {"asset:class": "messaging", "asset:environment": "shared",
                      "asset:owner": "security-team", "asset:criticality": "high"}
 
 
+def create_notify_queue(session, name: str = "assetpack-notify",
+                        max_receive_count: int = 5) -> str:
+    """The notification queue and its dead-letter queue, redrive included, as
+    ``terraform/modules/notifications`` creates them; returns the queue URL."""
+    sqs = session.client("sqs")
+    dlq = sqs.create_queue(QueueName=f"{name}-dlq", tags=NOTIFY_QUEUE_TAGS)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count})
+    return sqs.create_queue(QueueName=name, tags=NOTIFY_QUEUE_TAGS,
+                            Attributes={"RedrivePolicy": redrive})["QueueUrl"]
+
+
 def prepare_account(session) -> None:
     """What Terraform sets up in a real account: Security Hub, the taxonomy and the
     notification queue the policies' ``notify`` actions send to."""
     from importlib.resources import files
 
     session.client("securityhub").enable_security_hub(EnableDefaultStandards=False)
-    session.client("sqs").create_queue(QueueName="assetpack-notify", tags=NOTIFY_QUEUE_TAGS)
+    create_notify_queue(session)
     taxonomy = files("c7n_plugins.data").joinpath("taxonomy.default.json")
     if taxonomy.is_file():
         session.client("ssm").put_parameter(Name="/assetpack/taxonomy", Type="String",

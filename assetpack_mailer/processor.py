@@ -68,8 +68,9 @@ class Mailer:
                                             or "/tmp/assetpack-mailer-state")
         self.renderer = Renderer(config.get("templates_folders"))
         self.planner = Planner(config)
-        token = decrypt(config, log, session, "slack_token") if config.get("slack_token") \
-            else None
+        token = config.get("slack_token")
+        if token and not token.startswith("xox"):  # a plain token is not KMS ciphertext
+            token = decrypt(config, log, session, "slack_token")
         self.slack = Slack(config, token.strip() if token else None)
         self.email = Email(config, session)
         self.max_receives, self.dlq = self._redrive()

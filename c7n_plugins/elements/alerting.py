@@ -66,7 +66,8 @@ class HubFindingMode(_HubFinding):
     def resolve_resources(self, event):
         if self.policy.resource_manager.type != "account":
             return super().resolve_resources(event)
-        resources = self.policy.resource_manager.get_resources([])
+        # The manager answers no ids with nothing; its source returns the account.
+        resources = self.policy.resource_manager.source.get_resources([])
         for r in resources:
             r["c7n:finding-arns"] = sorted(a.arn for a in self.get_resource_arns(event))
         return resources
