@@ -28,13 +28,18 @@ def slack_unescape(value: str) -> str:
     return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def _joins_previous(ch: str) -> bool:
+    """Combining marks, joiners, and Hangul medial/final jamo (decomposed syllables)."""
+    return bool(unicodedata.combining(ch)) or ch in _JOINERS or "\u1160" <= ch <= "\u11ff"
+
+
 def truncate(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, ending with an ellipsis if cut."""
     if len(text) <= limit:
         return text
     cut = limit - 1
     # Do not split a base character from the marks and joiners that follow it.
-    while cut > 0 and (unicodedata.combining(text[cut]) or text[cut] in _JOINERS):
+    while cut > 0 and _joins_previous(text[cut]):
         cut -= 1
     if cut > 0 and text[cut - 1] in _JOINERS:
         cut -= 1

@@ -176,6 +176,8 @@ class HubAlert(Notify):
         template={"type": "string"},
     )
     schema_alias = False
+    # Describing a resource the tagging API misses needs that type's read permission,
+    # which the pack's role has for every type its checks read.
     permissions = ("sqs:SendMessage", "tag:GetResources", "securityhub:BatchUpdateFindings")
 
     def get_permissions(self):
@@ -220,7 +222,8 @@ class HubAlert(Notify):
         if is_closed(finding) and previous is None:
             return False  # closed before anyone was told: nothing to say
         resource = (finding.get("Resources") or [{}])[0]
-        tags = all_tags.get(resource.get("Id", ""), {})
+        # ASFF's own Resources[].Tags when the resource cannot be read (gone, elsewhere).
+        tags = all_tags.get(resource.get("Id", "")) or dict(resource.get("Tags") or {})
         # Findings of the pack carry the classification; other products' do not.
         fields = finding.get("ProductFields") or {}
         classification = {k: tags.get(k) or fields.get(k) or "" for k in CLASSIFICATION_KEYS}
@@ -298,6 +301,26 @@ class HubAlert(Notify):
                         out[item["ResourceARN"]] = tags_to_dict(item.get("Tags"))
             except Exception as err:  # noqa: BLE001 - alert without tags rather than not at all
                 log.warning("cannot read tags of %d resources: %s", len(batch), err)
+        missing = [a for a in arns if a not in out]
+        if missing:
+            out.update(self.described_tags(missing))
+        return out
+
+    def described_tags(self, arns: list[str]) -> dict[str, dict]:
+        """Tags of resources the tagging API does not cover, described by Custodian's
+        own resource managers (loading them costs about 2 s, so only when needed)."""
+        from c7n.resources import load_resources
+        from c7n.resources.aws import ArnResolver
+
+        load_resources(("aws.*",))
+        out: dict[str, dict] = {}
+        for arn in arns:
+            try:
+                for found, r in ArnResolver(self.manager).resolve([arn]).items():
+                    if r:
+                        out[found] = tags_to_dict(r.get("Tags"))
+            except Exception as err:  # noqa: BLE001 - an unknown type: alert without tags
+                log.info("cannot describe %s: %s", arn[:200], err)
         return out
 
     def mark_alerted(self, findings: list[dict]) -> None:
