@@ -83,23 +83,34 @@ class Mailer:
         return (int(count) if count else None), policy.get("deadLetterTargetArn")
 
     def run(self, once: bool = True, wait: int = 0) -> RunResult:
-        """Drain the queue; with ``once``, stop when nothing new is visible."""
-        result, seen = RunResult(), set()
-        while True:
-            resp = self.sqs.receive_message(
-                QueueUrl=self.config["queue_url"], MaxNumberOfMessages=10,
-                WaitTimeSeconds=wait, MessageAttributeNames=["All"],
-                AttributeNames=["ApproximateReceiveCount", "SentTimestamp"])
-            fresh = [m for m in resp.get("Messages", []) if m["MessageId"] not in seen]
-            if not fresh:
-                if once or not resp.get("Messages"):
-                    return result
-                continue
-            for m in fresh:
-                seen.add(m["MessageId"])
-                self.handle(m, result)
+        """Drain the queue; with ``once``, stop when nothing new is visible.
 
-    def handle(self, sqs_message: dict, result: RunResult) -> None:
+        Failed messages get their retry delay only when the run ends: until then
+        they stay invisible under the receive's own timeout, so one run never
+        receives (and counts towards the dead-letter limit) a message twice."""
+        result, seen, backoff = RunResult(), set(), []
+        try:
+            while True:
+                resp = self.sqs.receive_message(
+                    QueueUrl=self.config["queue_url"], MaxNumberOfMessages=10,
+                    WaitTimeSeconds=wait, MessageAttributeNames=["All"],
+                    AttributeNames=["ApproximateReceiveCount", "SentTimestamp"])
+                fresh = [m for m in resp.get("Messages", []) if m["MessageId"] not in seen]
+                if not fresh and (once or not resp.get("Messages")):
+                    return result
+                for m in fresh:
+                    seen.add(m["MessageId"])
+                    delay = self.handle(m, result)
+                    if delay is not None:
+                        backoff.append((m["ReceiptHandle"], delay))
+        finally:
+            for receipt, delay in backoff:
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.config["queue_url"], ReceiptHandle=receipt,
+                    VisibilityTimeout=delay)
+
+    def handle(self, sqs_message: dict, result: RunResult) -> int | None:
+        """Deliver one message; None when it is done, else its retry delay."""
         mid = sqs_message["MessageId"]
         receives = int(sqs_message.get("Attributes", {}).get("ApproximateReceiveCount", 1))
         try:
@@ -115,22 +126,19 @@ class Mailer:
                                     ReceiptHandle=sqs_message["ReceiptHandle"])
             self.state.forget(mid)
             result.delivered += 1
-            return
+            return None
         result.errors.extend(f"message {mid}: {f}" for f in failures)
         if self.max_receives and receives >= self.max_receives:
             result.dead_lettered += 1
             log.error("message %s failed %d times (%s); SQS moves it to the dead-letter "
                       "queue %s", mid, receives, "; ".join(failures), self.dlq)
-            delay = 0  # let SQS move it now rather than after a backoff
-        else:
-            result.retrying += 1
-            delay = min(self.config["max_backoff"],
-                        self.config["retry_backoff"] * 2 ** (receives - 1))
-            log.warning("message %s stays queued, retry in %d s: %s", mid, delay,
-                        "; ".join(failures))
-        self.sqs.change_message_visibility(QueueUrl=self.config["queue_url"],
-                                           ReceiptHandle=sqs_message["ReceiptHandle"],
-                                           VisibilityTimeout=delay)
+            return 0  # let SQS move it now rather than after a backoff
+        result.retrying += 1
+        delay = min(self.config["max_backoff"],
+                    self.config["retry_backoff"] * 2 ** (receives - 1))
+        log.warning("message %s stays queued, retry in %d s: %s", mid, delay,
+                    "; ".join(failures))
+        return delay
 
     def deliver(self, mid: str, message: dict, result: RunResult) -> list[str]:
         done = self.state.delivered(mid)
