@@ -11,9 +11,11 @@ criticality or stay quiet when Security Hub re-imports a finding unchanged.
 
 Why the ``hub-finding`` mode is adjusted: in c7n 0.9.53 the mode rejects every
 finding on an S3 bucket (its ARN has no account, so the mode takes it for another
-account's resource and raises) and fails with ``UnboundLocalError`` on
-``aws.account`` policies. :class:`HubFindingMode` fills the account and region of
-such ARNs from the policy and attaches the finding ARNs to the account resource.
+account's resource and raises), fails the whole event on a resource id it cannot
+parse, never runs an ``aws.account`` policy for account-level findings, and fails
+with ``UnboundLocalError`` when it does run one. :class:`HubFindingMode` fills the
+account and region of such ARNs from the policy, skips ids that are not ARNs, and
+attaches the finding ARNs to the account resource.
 
 Suppression, with no store of its own: after queueing an alert the action writes
 the finding's alerted state (compliance, severity, workflow, record state) into
@@ -32,6 +34,7 @@ from urllib.parse import quote
 
 import c7n.resources.securityhub  # noqa: F401 - registers the hub-finding mode
 from c7n.actions.notify import Notify
+from c7n.exceptions import PolicyExecutionError
 from c7n.policy import execution
 from c7n.utils import chunks, local_session, type_schema
 
@@ -59,9 +62,33 @@ class HubFindingMode(_HubFinding):
     """Custodian's ``hub-finding`` mode, with S3 ARNs and account policies working."""
 
     def get_resource_arns(self, event):
+        from c7n.resources.aws import Arn
+
         account, region = self.policy.options.account_id, self.policy.options.region
-        return {a._replace(account_id=a.account_id or account, region=a.region or region)
-                for a in super().get_resource_arns(event)}
+        arns = set()
+        for raw in getattr(self, self.handlers[event["detail-type"]])(event):
+            try:
+                arn = Arn.parse(raw)
+            except (TypeError, ValueError):  # e.g. the account's own "arn:::<id>"
+                log.info("finding resource %s is not an ARN Custodian reads", raw[:200])
+                continue
+            arns.add(arn._replace(account_id=arn.account_id or account,
+                                  region=arn.region or region))
+        return arns
+
+    def get_resource_sets(self, event):
+        account, region = self.policy.options.account_id, self.policy.options.region
+        sets: dict[tuple[str, str], list] = {}
+        for arn in self.get_resource_arns(event):
+            sets.setdefault((arn.account_id, arn.region), []).append(arn)
+        if not self.policy.data["mode"].get("member-role") and \
+                {a for a, _ in sets} - {account}:
+            raise PolicyExecutionError("hub-finding: resources of other accounts and no "
+                                       "member-role to reach them")
+        if not sets and self.policy.resource_manager.type == "account":
+            # Account-level findings name no resource ARN; the account policy still runs.
+            sets = {(account, region): []}
+        return sets
 
     def resolve_resources(self, event):
         if self.policy.resource_manager.type != "account":
@@ -313,15 +340,17 @@ class HubAlert(Notify):
         from c7n.resources.aws import ArnResolver
 
         load_resources(("aws.*",))
-        out: dict[str, dict] = {}
-        for arn in arns:
-            try:
-                for found, r in ArnResolver(self.manager).resolve([arn]).items():
-                    if r:
-                        out[found] = tags_to_dict(r.get("Tags"))
-            except Exception as err:  # noqa: BLE001 - an unknown type: alert without tags
-                log.info("cannot describe %s: %s", arn[:200], err)
-        return out
+        resolver = ArnResolver(self.manager)
+        try:
+            found = resolver.resolve(arns)  # one describe per resource type
+        except Exception:  # noqa: BLE001 - a type it cannot resolve: one by one
+            found = {}
+            for arn in arns:
+                try:
+                    found.update(resolver.resolve([arn]))
+                except Exception as err:  # noqa: BLE001 - alert without its tags
+                    log.info("cannot describe %s: %s", arn[:200], err)
+        return {arn: tags_to_dict(r.get("Tags")) for arn, r in found.items() if r}
 
     def mark_alerted(self, findings: list[dict]) -> None:
         """One ``BatchUpdateFindings`` per distinct set of fields (usually one per event)."""

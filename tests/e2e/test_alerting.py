@@ -125,3 +125,24 @@ def test_findings_of_every_product_and_type_alert(hub, tmp_path):
     # Critical asset, no owner: security is paged; the mailer sends the owner's copy to
     # the default route (see test_mailer).
     assert alerts["pack-1"]["action"]["to"] == ["security-page", "resource-owner"]
+
+
+def test_account_level_findings_alert_and_unparseable_ids_do_not_stop_the_event(hub, tmp_path):
+    aws, url = hub
+    root = finding(f"AWS::::Account:{ACCOUNT}", fid="root-mfa", resource_type="AwsAccount",
+                   Compliance={"Status": "FAILED", "SecurityControlId": "IAM.6"})
+    pack_account = finding(f"arn:::{ACCOUNT}", fid="pack-account", resource_type="Other")
+    bucket = finding("arn:aws:s3:::crown-jewels", fid="bucket")
+    import_and_replay(aws, tmp_path, root)
+    # One event carrying all three, as Security Hub batches them.
+    from assetpack.replay import Replayer
+    from tests.e2e.notify import ALERTING, REGION
+
+    aws.client("securityhub").batch_import_findings(Findings=[pack_account, bucket])
+    event = {"version": "0", "id": "e", "source": "aws.securityhub", "account": ACCOUNT,
+             "region": REGION, "detail-type": "Security Hub Findings - Imported",
+             "resources": [], "detail": {"findings": [pack_account, bucket]}}
+    outcomes = Replayer(tmp_path / "r", REGION, ACCOUNT, ALERTING).replay("batch", event)
+    assert [o.error for o in outcomes] == [None]
+    alerted = {m["resources"][0]["FindingId"] for m in queued(aws, url)}
+    assert alerted == {"root-mfa", "pack-account", "bucket"}
