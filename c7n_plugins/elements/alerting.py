@@ -130,10 +130,16 @@ def console_url(finding: dict, partition: str = "aws") -> str:
 
 
 def control_of(finding: dict) -> str:
+    """The control (FSBP, Config rule), else the pack's check, else the finding type
+    (GuardDuty and Inspector name no control; their generator is an opaque id)."""
     fields = finding.get("ProductFields") or {}
-    return ((finding.get("Compliance") or {}).get("SecurityControlId")
-            or fields.get("ControlId") or fields.get("RuleId")
-            or finding.get("GeneratorId") or "")
+    control = ((finding.get("Compliance") or {}).get("SecurityControlId")
+               or fields.get("ControlId") or fields.get("RuleId"))
+    if control:
+        return control
+    if fields.get("assetpack/policy"):
+        return finding.get("GeneratorId", "")
+    return (finding.get("Types") or [finding.get("GeneratorId", "")])[0]
 
 
 def product_of(finding: dict) -> str:

@@ -117,6 +117,7 @@ def test_findings_of_every_product_and_type_alert(hub, tmp_path):
     assert set(alerts) == {"gd-1", "insp-1", "pack-1"}
     gd = alerts["gd-1"]["resources"][0]
     assert gd["Product"] == "GuardDuty" and gd["Classification"]["asset:criticality"] == "high"
+    assert gd["Control"] == "Software and Configuration Checks"  # its type: no control id
     assert alerts["gd-1"]["action"]["to"] == ["security-channel", "resource-owner"]
     # An ECR repository nobody tagged: criticality unknown, still alerted.
     assert alerts["insp-1"]["action"]["to"] == ["security-channel", "resource-owner"]
