@@ -205,7 +205,9 @@ class HubAlert(Notify):
             "type": "object", "additionalProperties": False,
             "properties": {k: {"type": "string"}
                            for k in ("control", "resource", "product", "reason")}}},
-        transport=Notify.schema["properties"]["transport"],
+        transport={"type": "object", "required": ["type", "queue"],
+                   "additionalProperties": False,
+                   "properties": {"type": {"enum": ["sqs"]}, "queue": {"type": "string"}}},
         template={"type": "string"},
     )
     schema_alias = False
@@ -223,15 +225,42 @@ class HubAlert(Notify):
         findings = ((event or {}).get("detail") or {}).get("findings") or []
         tags = self.resource_tags({r.get("Id") for f in findings
                                    for r in f.get("Resources", []) if r.get("Id")})
-        alerted = []
+        pending: list[tuple[dict, dict]] = []
         for finding in findings:
             try:
-                if self.alert(finding, event, tags):
-                    alerted.append(finding)
+                message = self.alert(finding, event, tags)
             except Exception as err:  # noqa: BLE001 - one bad finding never stops the rest
                 log.error("alert for finding %s failed: %s", str(finding.get("Id"))[:200], err)
+                continue
+            if message:
+                pending.append((finding, message))
+        alerted = self.send(pending)
         self.mark_alerted(alerted)
         return [{"FindingId": f["Id"], "Alerted": state_key(f)} for f in alerted]
+
+    def send(self, pending: list[tuple[dict, dict]]) -> list[dict]:
+        """Queue the alerts ten per ``SendMessageBatch`` (Custodian's notify sends one
+        message per call, each through a new session); return the findings queued."""
+        if not pending:
+            return []
+        url = self.data["transport"]["queue"].format(**pending[0][1])
+        region = url.split(".")[1] if url.startswith("https://sqs.") else \
+            self.manager.config.region
+        client = local_session(self.manager.session_factory).client("sqs", region_name=region)
+        sent = []
+        attrs = {"mtype": {"DataType": "String", "StringValue": self.C7N_DATA_MESSAGE}}
+        for batch in chunks(list(enumerate(pending)), 10):
+            resp = client.send_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "MessageBody": self.pack(message), "MessageAttributes": attrs}
+                for i, (_, message) in batch])
+            for failed in resp.get("Failed", []):
+                log.error("alert not queued: %s %s", failed.get("Code"), failed.get("Message"))
+            for ok in resp.get("Successful", []):
+                finding, message = pending[int(ok["Id"])]
+                sent.append(finding)
+                log.info("alert %s queued for %s (%s)", ok["MessageId"],
+                         str(finding.get("Id"))[:200], ", ".join(message["action"]["to"]))
+        return sent
 
     def routes_for(self, finding: dict, criticality: str) -> list[str]:
         by_severity = self.data["routes"].get((finding.get("Severity") or {}).get("Label"), {})
@@ -247,13 +276,14 @@ class HubAlert(Notify):
                 return rule.get("reason", "exception list")
         return None
 
-    def alert(self, finding: dict, event: dict, all_tags: dict[str, dict]) -> bool:
+    def alert(self, finding: dict, event: dict, all_tags: dict[str, dict]) -> dict | None:
+        """The alert message for ``finding``, or None when it is not alerted."""
         previous = (finding.get("UserDefinedFields") or {}).get(ALERTED_FIELD)
         current = state_key(finding)
         if previous == current:
-            return False  # re-imported unchanged, or our own update's echo
+            return None  # re-imported unchanged, or our own update's echo
         if is_closed(finding) and previous is None:
-            return False  # closed before anyone was told: nothing to say
+            return None  # closed before anyone was told: nothing to say
         resource = (finding.get("Resources") or [{}])[0]
         # ASFF's own Resources[].Tags when the resource cannot be read (gone, elsewhere).
         tags = all_tags.get(resource.get("Id", "")) or dict(resource.get("Tags") or {})
@@ -262,16 +292,16 @@ class HubAlert(Notify):
         classification = {k: tags.get(k) or fields.get(k) or "" for k in CLASSIFICATION_KEYS}
         routes = self.routes_for(finding, classification["asset:criticality"] or "unknown")
         if not routes:
-            return False  # left to the daily digest
+            return None  # left to the daily digest
         why = self.excepted(finding, tags)
         if why:
             log.info("finding %s not alerted: %s", str(finding.get("Id"))[:200], why)
-            return False
+            return None
         change = "resolved" if is_closed(finding) else ("new" if previous is None else "changed")
-        self.queue(finding, event, resource, tags, classification, routes, change)
-        return True
+        return self.message(finding, event, resource, tags, classification, routes, change)
 
-    def queue(self, finding, event, resource, tags, classification, routes, change) -> None:
+    def message(self, finding, event, resource, tags, classification, routes, change) -> dict:
+        """Custodian's notify message (what c7n-mailer reads) with the alert as resource."""
         severity = (finding.get("Severity") or {}).get("Label", "")
         record = {
             "FindingId": finding.get("Id", ""),
@@ -312,9 +342,7 @@ class HubAlert(Notify):
             self.data, to=routes, template=self.data.get("template", "alert"),
             owner_absent_contact=["default"], priority_header="1" if page else "2",
             subject=f"[{severity}] {change}: {record['Control']}")
-        receipt = self.send_data_message(message, self.pack(message))
-        log.info("alert %s queued for %s (%s)", receipt, record["FindingId"][:200],
-                 ", ".join(routes))
+        return message
 
     def partition(self) -> str:
         from c7n.utils import get_partition
