@@ -22,3 +22,8 @@ library and the runtime's boto3/botocore (which bring jmespath and dateutil):
 ``yaml`` (``c7n_mailer.utils`` imports PyYAML at module level). Nothing else is
 imported on the Lambda path: not ``c7n``, not ``assetpack``.
 """
+
+# The packages the mailer's Lambda archive carries (c7n.mu's PythonPackageArchive
+# modules); tests/unit/test_mailer_lambda.py imports and runs the mailer from them.
+LAMBDA_PACKAGES = ("assetpack_mailer", "c7n_mailer", "jinja2", "markupsafe", "slack_sdk", "yaml")
+HANDLER = "assetpack_mailer.handler.run"

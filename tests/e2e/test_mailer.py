@@ -181,3 +181,15 @@ def test_plain_custodian_notify_is_delivered_with_owner_gaps_stated(aws, sinks, 
     hook = dict(slack.posts)["webhook:default"]
     assert "No owner could be reached" in all_text(hook)
     assert "<!channel>" not in all_text(hook)
+
+
+def test_lambda_handler_drains_the_queue(alerted, sinks, tmp_path, monkeypatch):
+    from assetpack_mailer import handler
+
+    aws, url = alerted
+    smtp, slack = sinks
+    monkeypatch.setenv("ASSETPACK_MAILER_CONFIG",
+                       json.dumps(mailer_config(url, smtp, slack, tmp_path)))
+    summary = handler.run({"source": "aws.events"}, None)
+    assert summary["delivered"] == 1 and summary["sent"] == 3 and not summary["errors"]
+    assert queued(aws, url) == []
