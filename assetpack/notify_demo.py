@@ -38,6 +38,7 @@ class NotifyResult:
     retrying: int
     emails: int
     slack_posts: int
+    by_target: dict[str, int]
 
 
 def hub_findings(session) -> list[dict]:
@@ -160,12 +161,18 @@ def run_notifications(session, out: Path, queue_url: str, account: str = "123456
         config = local_config(queue_url, smtp, slack, out / "notifications" / "state")
         result = Mailer(config, session).run(once=True)
     write_received(out / "notifications", smtp, slack)
+    by_target: dict[str, int] = {}
+    for target in [m["To"] for m in smtp.messages] + [c for c, _ in slack.posts]:
+        by_target[target] = by_target.get(target, 0) + 1
     return NotifyResult(findings=findings, delivered=result.delivered,
                         retrying=result.retrying, emails=len(smtp.messages),
-                        slack_posts=len(slack.posts))
+                        slack_posts=len(slack.posts), by_target=by_target)
 
 
 def describe(result: NotifyResult, out: Path) -> str:
+    top = sorted(result.by_target.items(), key=lambda kv: -kv[1])[:6]
+    for target, count in top:
+        print(f"    {count:>4} to {target[:70]}", file=sys.stderr)
     return (f"{result.findings} HIGH/CRITICAL findings replayed, {result.delivered} queued "
             f"messages delivered ({result.emails} e-mails, {result.slack_posts} Slack messages), "
             f"{result.retrying} left queued; see {out}/notifications/index.html")

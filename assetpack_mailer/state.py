@@ -34,7 +34,11 @@ class DeliveryState:
             self.bucket, _, prefix = location[len("s3://"):].partition("/")
             self.prefix = prefix.strip("/")
             self.root: Path | None = None
-            self._client = (session or __import__("boto3").Session()).client("s3")
+            if session is None:
+                import boto3
+
+                session = boto3.Session()
+            self._client = session.client("s3")
         else:
             self.root = Path(location)
 
