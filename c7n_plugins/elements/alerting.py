@@ -39,7 +39,9 @@ from c7n.policy import execution
 from c7n.utils import chunks, local_session, type_schema
 
 from c7n_plugins import registry
+from c7n_plugins.elements.remediate import record_key
 from c7n_plugins.findings import CLASSIFICATION_KEYS
+from c7n_plugins.journal import Journal, JournalError
 from c7n_plugins.taxonomy import tags_to_dict
 
 log = logging.getLogger("assetpack.alerting")
@@ -48,7 +50,6 @@ _HubFinding = execution["hub-finding"]
 
 ALERTED_FIELD = "assetpack:alerted"
 SUPPRESS_TAG = "assetpack:alert-suppress"
-REMEDIATION_TAG = "assetpack:remediation:"
 REMEDIATION_FIELD = "assetpack/remediation"
 SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL")
 CONSOLE = {"aws": "console.aws.amazon.com", "aws-cn": "console.amazonaws.cn",
@@ -150,13 +151,25 @@ def product_of(finding: dict) -> str:
             or finding.get("ProductArn", "").rsplit("/", 1)[-1])
 
 
-def pack_outcome(finding: dict, tags: dict) -> str:
-    """What the pack did: the finding says so, or the resource's remediation tag does."""
-    said = (finding.get("ProductFields") or {}).get(REMEDIATION_FIELD)
+def pack_outcome(finding: dict, tags: dict, journal: Journal | None) -> str:
+    """What the pack did: the finding says so, else the remediation journal
+    (contract 7), else the resource's remediation tag; otherwise a human must act."""
+    fields = finding.get("ProductFields") or {}
+    said = fields.get(REMEDIATION_FIELD)
     if said in OUTCOMES:
         return OUTCOMES[said]
-    policy = finding.get("GeneratorId", "")
-    if policy and any(k == REMEDIATION_TAG + policy for k in tags):
+    policy = fields.get("assetpack/policy")
+    arn = (finding.get("Resources") or [{}])[0].get("Id", "")
+    if policy and journal is not None:
+        try:
+            statuses = {e.status for e in journal.for_resource(policy, arn) if not e.dryrun}
+        except JournalError as err:
+            log.warning("%s", err)
+            statuses = set()
+        for status in ("failed", "pending", "planned", "fixed"):  # the worst one counts
+            if status in statuses:
+                return OUTCOMES[status]
+    if policy and record_key(policy) in tags:
         return "fixed"
     return "needs a human"
 
@@ -316,7 +329,7 @@ class HubAlert(Notify):
             "Classification": classification,
             "Tags": [{"Key": k, "Value": v} for k, v in tags.items()] or [
                 {"Key": k, "Value": v} for k, v in classification.items() if v],
-            "PackAction": pack_outcome(finding, tags),
+            "PackAction": pack_outcome(finding, tags, self.journal()),
             "Change": change,
             "State": state_key(finding),
             "Recommendation": ((finding.get("Remediation") or {}).get("Recommendation")
@@ -343,6 +356,16 @@ class HubAlert(Notify):
             owner_absent_contact=["default"], priority_header="1" if page else "2",
             subject=f"[{severity}] {change}: {record['Control']}")
         return message
+
+    def journal(self) -> Journal | None:
+        if not hasattr(self, "_journal"):
+            try:
+                self._journal = Journal.from_env(session=local_session(
+                    self.manager.session_factory))
+            except JournalError as err:
+                log.warning("%s", err)
+                self._journal = None
+        return self._journal
 
     def partition(self) -> str:
         from c7n.utils import get_partition

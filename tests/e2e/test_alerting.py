@@ -147,3 +147,26 @@ def test_account_level_findings_alert_and_unparseable_ids_do_not_stop_the_event(
     assert [o.error for o in outcomes] == [None]
     alerted = {m["resources"][0]["FindingId"] for m in queued(aws, url)}
     assert alerted == {"root-mfa", "pack-account", "bucket"}
+
+
+def test_what_the_pack_did_comes_from_the_journal(hub, tmp_path, monkeypatch):
+    from c7n_plugins.journal import Entry, Journal
+
+    aws, url = hub
+    journal = tmp_path / "journal"
+    monkeypatch.setenv("ASSETPACK_JOURNAL", str(journal))
+    policy = "s3-bucket-public-access-blocked"
+    Journal(str(journal)).write(Entry(policy, "arn:aws:s3:::crown-jewels", "aws.s3",
+                                      "set-public-block", {}, {}, status="pending"))
+    Journal(str(journal)).write(Entry(policy, "arn:aws:s3:::orphan", "aws.s3",
+                                      "set-public-block", {}, {}, status="fixed"))
+    fields = {"assetpack/policy": policy}
+    import_and_replay(
+        aws, tmp_path,
+        finding("arn:aws:s3:::crown-jewels", fid="a", GeneratorId=policy, ProductFields=fields),
+        finding("arn:aws:s3:::orphan", fid="b", GeneratorId=policy, ProductFields=fields),
+        finding("arn:aws:s3:::scratch", fid="c", severity="HIGH", GeneratorId=policy,
+                ProductFields=fields))
+    did = {m["resources"][0]["FindingId"]: m["resources"][0]["PackAction"]
+           for m in queued(aws, url)}
+    assert did == {"a": "pending", "b": "fixed", "c": "needs a human"}
