@@ -194,6 +194,11 @@ class HubAlert(Notify):
             resource: aws.account
             mode:
               type: hub-finding
+            metadata:
+              category: observability
+              severity: high
+              remediation: none
+              description: HIGH and CRITICAL findings reach people as they appear.
             actions:
               - type: hub-alert
                 routes:
