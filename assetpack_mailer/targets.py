@@ -66,7 +66,8 @@ class Planner:
                 targets.append(value)
             elif value in self.routes:
                 targets.extend(self.routes[value])
-            elif self.org_domain and value and "@" not in value:
+            # RFC 5321: a local part has at most 64 octets; longer is not an owner.
+            elif self.org_domain and value and "@" not in value and len(value.encode()) <= 64:
                 candidate = f"{value}@{self.org_domain}"
                 if is_email(candidate):
                     targets.append(candidate)

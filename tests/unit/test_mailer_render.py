@@ -125,6 +125,13 @@ CONFIG = {"queue_url": "q", "from_address": "a@example.com",
                      "default": ["sec@example.com"]}}
 
 
+def test_org_domain_makes_addresses_only_of_plausible_owner_values():
+    planner = Planner(check(dict(CONFIG, org_domain="example.com")))
+    assert planner.owner_targets({"Tags": [{"Key": "asset:owner", "Value": "ops"}]})[0] == [
+        "ops@example.com"]
+    assert planner.owner_targets({"Tags": [{"Key": "asset:owner", "Value": "x" * 65}]})[0] == []
+
+
 def test_routes_owner_tags_and_the_default_route():
     planner = Planner(check(dict(CONFIG)))
     owned = {"Tags": [{"Key": "asset:owner", "Value": "web-team"}]}
