@@ -105,19 +105,22 @@ execution.register("hub-finding", HubFindingMode)
 
 
 def state_key(finding: dict) -> str:
-    """What makes a finding 'changed': compliance, severity, workflow, record state."""
+    """What makes a finding 'changed': compliance, severity, workflow, record state.
+    A workflow moved from NEW to NOTIFIED (someone acknowledged it) is no news."""
+    workflow = (finding.get("Workflow") or {}).get("Status", "-")
     return "|".join((
         (finding.get("Compliance") or {}).get("Status", "-"),
         (finding.get("Severity") or {}).get("Label", "-"),
-        (finding.get("Workflow") or {}).get("Status", "-"),
+        "NEW" if workflow == "NOTIFIED" else workflow,
         finding.get("RecordState", "-"),
     ))
 
 
-def is_closed(finding: dict) -> bool:
-    return ((finding.get("Compliance") or {}).get("Status") == "PASSED"
-            or (finding.get("Workflow") or {}).get("Status") in ("RESOLVED", "SUPPRESSED")
-            or finding.get("RecordState") == "ARCHIVED")
+def closed(key: str) -> bool:
+    """Whether a state key says the finding is over (passed, resolved, archived)."""
+    compliance, _, workflow, record = (key.split("|") + ["-"] * 4)[:4]
+    return compliance == "PASSED" or workflow in ("RESOLVED", "SUPPRESSED") or \
+        record == "ARCHIVED"
 
 
 def console_url(finding: dict, partition: str = "aws") -> str:
@@ -300,8 +303,9 @@ class HubAlert(Notify):
         current = state_key(finding)
         if previous == current:
             return None  # re-imported unchanged, or our own update's echo
-        if is_closed(finding) and previous is None:
-            return None  # closed before anyone was told: nothing to say
+        if closed(current) and (previous is None or closed(previous)):
+            # Closed before anyone was told, or closed again (PASSED, then RESOLVED).
+            return None
         resource = (finding.get("Resources") or [{}])[0]
         # ASFF's own Resources[].Tags when the resource cannot be read (gone, elsewhere).
         tags = all_tags.get(resource.get("Id", "")) or dict(resource.get("Tags") or {})
@@ -315,7 +319,7 @@ class HubAlert(Notify):
         if why:
             log.info("finding %s not alerted: %s", str(finding.get("Id"))[:200], why)
             return None
-        change = "resolved" if is_closed(finding) else ("new" if previous is None else "changed")
+        change = "resolved" if closed(current) else ("new" if previous is None else "changed")
         return self.message(finding, event, resource, tags, classification, routes, change)
 
     def message(self, finding, event, resource, tags, classification, routes, change) -> dict:

@@ -57,9 +57,18 @@ def test_unchanged_reimport_does_not_alert_again_but_a_change_does(hub, tmp_path
     assert len(queued(aws, url)) == 1
     # Severity raised: one more alert, marked as a change.
     import_and_replay(aws, tmp_path, dict(f, Severity={"Label": "CRITICAL"}))
-    # Resolved: one more, so the thread learns it is over.
+    # Acknowledged in the console: no news.
+    aws.client("securityhub").batch_update_findings(
+        FindingIdentifiers=[{"Id": "f-1", "ProductArn": f["ProductArn"]}],
+        Workflow={"Status": "NOTIFIED"})
+    replay_stored(aws, tmp_path, ["f-1"])
+    # Resolved: one more, so the thread learns it is over; the pack then sets the
+    # workflow to RESOLVED too, which is the same news.
     import_and_replay(aws, tmp_path, dict(f, Severity={"Label": "CRITICAL"},
                                           Compliance={"Status": "PASSED"}))
+    aws.client("securityhub").batch_update_findings(
+        FindingIdentifiers=[{"Id": "f-1", "ProductArn": f["ProductArn"]}],
+        Workflow={"Status": "RESOLVED"})
     replay_stored(aws, tmp_path, ["f-1"])
     changes = [m["resources"][0]["Change"] for m in queued(aws, url)]
     assert sorted(changes) == ["changed", "new", "resolved"]
