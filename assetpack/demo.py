@@ -31,18 +31,32 @@ NOTIFY_QUEUE_TAGS = {"asset:class": "messaging", "asset:environment": "shared",
                      "asset:owner": "security-team", "asset:criticality": "high"}
 
 
-def prepare_account(session) -> None:
+def create_notify_queue(session, name: str = "assetpack-notify",
+                        max_receive_count: int = 5) -> str:
+    """The notification queue and its dead-letter queue, redrive included, as
+    ``terraform/modules/notifications`` creates them; returns the queue URL."""
+    sqs = session.client("sqs")
+    dlq = sqs.create_queue(QueueName=f"{name}-dlq", tags=NOTIFY_QUEUE_TAGS)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count})
+    return sqs.create_queue(QueueName=name, tags=NOTIFY_QUEUE_TAGS,
+                            Attributes={"RedrivePolicy": redrive})["QueueUrl"]
+
+
+def prepare_account(session) -> str:
     """What Terraform sets up in a real account: Security Hub, the taxonomy and the
     notification queue the policies' ``notify`` actions send to."""
     from importlib.resources import files
 
     session.client("securityhub").enable_security_hub(EnableDefaultStandards=False)
-    session.client("sqs").create_queue(QueueName="assetpack-notify", tags=NOTIFY_QUEUE_TAGS)
+    queue_url = create_notify_queue(session)
     taxonomy = files("c7n_plugins.data").joinpath("taxonomy.default.json")
     if taxonomy.is_file():
         session.client("ssm").put_parameter(Name="/assetpack/taxonomy", Type="String",
                                             Value=taxonomy.read_text(), Tier="Advanced",
                                             Overwrite=True)
+    return queue_url
 
 
 def show_autotagging(session, output_dir: Path) -> int:
@@ -86,7 +100,7 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         _done(t0, emu.endpoint)
         session = boto3.Session()
         t0 = _step(f"building the demo estate (scale {scale})")
-        prepare_account(session)
+        queue_url = prepare_account(session)
         built = estate.build(session, scale=scale)
         _done(t0, f"{built.created} resources, {len(built.expectations)} checks with twins")
 
@@ -111,6 +125,12 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         fixed = {p.name for p in first.policies if p.remediated.get("fixed")}
         second = run_scan(out / "rescan", progress=_progress, names=fixed)
         _done(t0, f"{second.findings.get('resolved', 0)} findings resolved")
+
+        t0 = _step("alerting: HIGH/CRITICAL findings replayed as Security Hub events, "
+                   "queued, delivered by the mailer to local Slack and SMTP sinks")
+        from assetpack.notify_demo import describe, run_notifications
+        notified = run_notifications(session, out, queue_url)
+        _done(t0, describe(notified, out))
     except ScanError as err:
         return fail(str(err))
     finally:
@@ -128,5 +148,5 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
     print(f"after remediation: {second.findings.get('resolved', 0)} findings resolved, "
           f"{remaining} violations remain for people to fix")
     print(f"outputs: {out}/summary.md, {out}/remediation.md, {out}/summary.json, "
-          f"{out}/scan/<policy>/resources.json")
+          f"{out}/scan/<policy>/resources.json, {out}/notifications/index.html")
     return 0

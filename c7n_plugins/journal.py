@@ -49,6 +49,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def resource_prefix(policy: str, resource: str) -> str:
+    """Where the entries of one policy's changes to one resource live."""
+    return f"{policy}/{hashlib.sha256(resource.encode()).hexdigest()[:24]}"
+
+
 @dataclass
 class Entry:
     """One change to one resource by one action of one policy."""
@@ -66,8 +71,7 @@ class Entry:
 
     @property
     def id(self) -> str:
-        digest = hashlib.sha256(self.resource.encode()).hexdigest()[:24]
-        return f"{self.policy}/{digest}/{self.action}"
+        return f"{resource_prefix(self.policy, self.resource)}/{self.action}"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, **asdict(self)}
@@ -148,6 +152,10 @@ class Journal:
             if since and datetime.fromisoformat(entry.time) < since:
                 continue
             yield entry
+
+    def for_resource(self, policy: str, resource: str) -> list[Entry]:
+        """The entries of one policy's changes to one resource (one listing)."""
+        return [Entry.from_json(d) for d in self._documents(resource_prefix(policy, resource))]
 
     def _documents(self, policy: str | None) -> Iterator[dict[str, Any]]:
         try:

@@ -10,7 +10,6 @@ from pathlib import Path
 from assetpack import pack
 
 LATER = {
-    "mailer": "notification delivery (e-mail and Slack)",
     "report": "the daily inspection report",
     "deploy": "provisioning the Lambda-mode policies and the mailer",
 }
@@ -140,6 +139,34 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mailer(args: argparse.Namespace) -> int:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from assetpack_mailer.config import ConfigError, load
+    from assetpack_mailer.processor import Mailer
+
+    try:
+        config = load(args.config)
+        mailer = Mailer(config, boto3.Session(region_name=config["region"]))
+    except ConfigError as err:
+        return fail(str(err))
+    except (BotoCoreError, ClientError) as err:
+        return fail(f"cannot reach the notification queue: {err}")
+    while True:
+        try:
+            result = mailer.run(once=True, wait=0 if args.once else 20)
+        except (BotoCoreError, ClientError) as err:
+            return fail(f"cannot read the notification queue: {err}")
+        print(f"mailer: {result.delivered} messages delivered ({len(result.sent)} sends), "
+              f"{result.retrying} left queued for a retry, {result.dead_lettered} going to "
+              "the dead-letter queue")
+        for error in result.errors[:20]:
+            print(f"  {error}", file=sys.stderr)
+        if args.once:
+            return 0 if result.ok else fail("some deliveries failed; they stay queued")
+
+
 def _later(name: str):
     def run(args: argparse.Namespace) -> int:
         return fail(f"'{name}' ({LATER[name]}) is not built yet; see the project's issues", 2)
@@ -192,6 +219,13 @@ def register(sub) -> None:
 
     gen = sub.add_parser("generate", help="rewrite the policy files generated from tables")
     gen.set_defaults(func=cmd_generate)
+
+    mailer = sub.add_parser("mailer", help="deliver the notification queue to Slack and e-mail")
+    mailer.add_argument("--config", required=True, type=Path, metavar="FILE",
+                        help="mailer configuration (see mailer/mailer.example.yml)")
+    mailer.add_argument("--once", action="store_true",
+                        help="deliver what is queued now and exit")
+    mailer.set_defaults(func=cmd_mailer)
 
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not built yet)")

@@ -31,11 +31,23 @@ def test_unknown_argument_is_a_usage_error(capsys):
     assert "unrecognized arguments" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["mailer", "deploy", "report"])
+@pytest.mark.parametrize("command", ["deploy", "report"])
 def test_commands_of_later_issues_say_so_in_one_line(command, capsys):
     assert main([command]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "not built yet" in err
+
+
+def test_mailer_with_a_bad_configuration_is_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "mailer.yml"
+    bad.write_text("routes: {default: [ops@example.com]}\n")
+    assert main(["mailer", "--config", str(bad), "--once"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "queue_url is required" in err
+    bad.write_text("queue_url: [unclosed\n")
+    assert main(["mailer", "--config", str(bad), "--once"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "cannot read mailer configuration" in err
 
 
 def test_unreachable_endpoint_is_one_clear_line(tmp_path, monkeypatch):

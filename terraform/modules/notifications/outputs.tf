@@ -32,3 +32,8 @@ output "budget_names" {
   description = "Names of the budgets."
   value       = [for b in aws_budgets_budget.this : b.name]
 }
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue: where SQS moves a notification the mailer failed to deliver max_receive_count times (inspect it, then redrive it to the queue)."
+  value       = aws_sqs_queue.dlq.id
+}
