@@ -6,10 +6,10 @@ the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters and
 workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
-the credential report's date, SSM fleet reads),
-so the child adds them before serving (:mod:`assetpack.emulator.securityhub`,
-``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also adds a route to seed its
-history).
+the credential report's date, SSM fleet reads, Inspector's filtered findings and
+coverage, GuardDuty's findings), so the child adds them before serving
+(:mod:`assetpack.emulator.securityhub`, ``.tagging``, ``.iam``, ``.ssm``, ``.inspector``,
+``.guardduty``, ``.cloudtrail``; the last three also add a route to seed their data).
 """
 
 from __future__ import annotations
@@ -126,7 +126,16 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from assetpack.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
+    from assetpack.emulator import (
+        cloudtrail,
+        guardduty,
+        iam,
+        inspector,
+        securityhub,
+        ssm,
+        ssm_automation,
+        tagging,
+    )
 
     securityhub.install()
     tagging.install()
@@ -134,7 +143,10 @@ def _serve() -> None:
     ssm.install()
     cloudtrail.install()
     ssm_automation.install()
-    app = cloudtrail.wrap(DomainDispatcherApplication(create_backend_app))
+    inspector.install()
+    guardduty.install()
+    app = guardduty.wrap(inspector.wrap(cloudtrail.wrap(
+        DomainDispatcherApplication(create_backend_app))))
     server = make_server(
         LOOPBACK, args.port, app, threaded=True, request_handler=MotoRequestHandler
     )
