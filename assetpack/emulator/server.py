@@ -7,9 +7,10 @@ the parent reads that line, so no port is guessed and no sleep is needed.
 moto lacks a few behaviours the pack relies on (Security Hub filters and
 workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
 the credential report's date, SSM fleet reads, Inspector's filtered findings and
-coverage, GuardDuty's findings), so the child adds them before serving
-(:mod:`assetpack.emulator.securityhub`, ``.tagging``, ``.iam``, ``.ssm``, ``.inspector``,
-``.guardduty``, ``.cloudtrail``; the last three also add a route to seed their data).
+coverage, GuardDuty's findings, an instance's groups following its interface's), so
+the child adds them before serving (:mod:`assetpack.emulator.securityhub`,
+``.tagging``, ``.iam``, ``.ssm``, ``.inspector``, ``.guardduty``, ``.ec2``,
+``.cloudtrail``; Inspector, GuardDuty and CloudTrail also get a route to seed their data).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ def _serve() -> None:
 
     from assetpack.emulator import (
         cloudtrail,
+        ec2,
         guardduty,
         iam,
         inspector,
@@ -145,6 +147,7 @@ def _serve() -> None:
     ssm_automation.install()
     inspector.install()
     guardduty.install()
+    ec2.install()
     app = guardduty.wrap(inspector.wrap(cloudtrail.wrap(
         DomainDispatcherApplication(create_backend_app))))
     server = make_server(
