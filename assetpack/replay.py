@@ -140,6 +140,8 @@ class Replayer:
                 policy.validate()
                 found = policy.push(json.loads(json.dumps(event)),
                                     _LambdaContext(data["name"])) or []
+                if isinstance(found, dict):  # hub-finding mode: {(account, region): resources}
+                    found = [r for resources in found.values() for r in resources]
                 id_key = policy.resource_manager.resource_type.id
                 outcome.resources = [r.get(id_key, "?") for r in found]
             except Exception as err:  # noqa: BLE001 - report and go on to the next policy
