@@ -67,3 +67,37 @@ def aim_inspector_at_instance(name: str, instance_id: str) -> dict:
 def publish(session, event: dict) -> None:
     """GuardDuty holds the finding its event reports (``GetFindings`` returns it)."""
     guardduty.seed(session.client("sts").meta.endpoint_url, [event["detail"]])
+
+
+def replay_demo_threats(session, output_dir) -> dict[str, int]:
+    """The demo's threat response: GuardDuty reports a backdoor on the old web server
+    and a malicious caller using the deploy bot's access key; the events are replayed
+    through the pack's guard-duty policies. Returns what happened, counted."""
+    from assetpack.replay import Replayer
+
+    ec2, iam = session.client("ec2"), session.client("iam")
+    instance = ec2.describe_instances(Filters=[
+        {"Name": "tag:Name", "Values": ["legacy-web-01"]},
+        {"Name": "instance-state-name", "Values": ["running"]}])["Reservations"][0][
+        "Instances"][0]["InstanceId"]
+    key = iam.list_access_keys(UserName="legacy-deploy-bot")["AccessKeyMetadata"][0][
+        "AccessKeyId"]
+    events = [aim_at_instance(session, "guardduty-ec2-backdoor-cc-dns", instance),
+              aim_at_access_key(session, "guardduty-iam-malicious-ip-caller",
+                                "legacy-deploy-bot", key)]
+    replayer = Replayer(output_dir, session.region_name or "us-east-1",
+                        session.client("sts").get_caller_identity()["Account"])
+    counts = {"findings": len(events), "alerts": 0, "contained": 0, "keys_deactivated": 0,
+              "errors": 0}
+    for event in events:
+        publish(session, event)
+        for outcome in replayer.replay(event["detail"]["type"], event):
+            if outcome.error:
+                counts["errors"] += 1
+            elif outcome.resources:
+                counts["alerts"] += 1
+                if outcome.policy == "threat-ec2-compromise-containment":
+                    counts["contained"] += len(outcome.resources)
+                if outcome.policy == "threat-iam-credential-deactivate-key":
+                    counts["keys_deactivated"] += len(outcome.resources)
+    return counts

@@ -159,8 +159,26 @@ def _config_recorder(estate) -> None:
     estate.created += 2
 
 
+def _quarantine_group(estate) -> None:
+    """The empty quarantine group Terraform creates where containment is opted in
+    (Terraform also removes the allow-all egress rule AWS adds to a new group)."""
+    ec2 = estate.client("ec2")
+    group = ec2.create_security_group(
+        GroupName="assetpack-quarantine", Description="assetpack containment",
+        VpcId=estate.shared["vpc_id"], TagSpecifications=[{
+            "ResourceType": "security-group", "Tags": [
+                {"Key": "assetpack:purpose", "Value": "quarantine"},
+                {"Key": "asset:class", "Value": "network"}]}])["GroupId"]
+    egress = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0][
+        "IpPermissionsEgress"]
+    if egress:
+        ec2.revoke_security_group_egress(GroupId=group, IpPermissions=egress)
+    estate.created += 1
+
+
 def build(estate) -> None:
     estate.client("guardduty").create_detector(Enable=True)
+    _quarantine_group(estate)
     _config_recorder(estate)
     instances = _instances(estate)
     findings, coverage = [], []
