@@ -306,13 +306,13 @@ def restore(session, entry: Entry) -> None:
 
     Evidence snapshots are kept: they are the record of the incident.
     """
-    if entry.action == ContainInstance.schema["properties"]["type"]["enum"][0]:
+    if entry.action == "contain-instance":
         ec2 = session.client("ec2")
         for eni, groups in entry.before["NetworkInterfaces"].items():
             ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=groups)
         instance = entry.resource.rsplit("/", 1)[-1]
         ec2.delete_tags(Resources=[instance], Tags=[{"Key": CONTAINMENT_TAG}])
-    elif entry.action == DeactivateAccessKey.schema["properties"]["type"]["enum"][0]:
+    elif entry.action == "deactivate-access-key":
         user = entry.resource.rsplit("/", 1)[-1]
         session.client("iam").update_access_key(UserName=user,
                                                 AccessKeyId=entry.before["AccessKeyId"],
