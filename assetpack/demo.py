@@ -125,17 +125,20 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         {"scan": first.to_json(), "rescan": second.to_json(), "threats": threats,
          "cve_posture": summary.cve_posture(first)}, indent=2))
     (out / "remediation.md").write_text(summary.remediation_report(first))
+    threat_line = (f"{threats['findings']} findings, {threats['alerts']} alerts queued, "
+                   f"{threats['contained']} instance contained, {threats['keys_deactivated']} "
+                   f"access key deactivated, {threats['errors']} errors")
     (out / "summary.md").write_text("## First scan\n\n" + summary.markdown(first)
-                                    + "\n## After remediation\n\n" + summary.markdown(second))
+                                    + "\n## After remediation\n\n" + summary.markdown(second)
+                                    + "\n## Threat response (GuardDuty)\n\n" + threat_line
+                                    + "\n")
     print(summary.table(first))
     rescanned = {p.name for p in second.policies}
     remaining = second.totals()["violations"] + sum(
         p.matched for p in first.policies if p.name not in rescanned)
     print(f"after remediation: {second.findings.get('resolved', 0)} findings resolved, "
           f"{remaining} violations remain for people to fix")
-    print(f"threats (GuardDuty): {threats['findings']} findings, {threats['alerts']} alerts "
-          f"queued, {threats['contained']} instance contained, {threats['keys_deactivated']} "
-          f"access key deactivated, {threats['errors']} errors")
+    print(f"threats (GuardDuty): {threat_line}")
     print(f"outputs: {out}/summary.md, {out}/remediation.md, {out}/summary.json, "
           f"{out}/scan/<policy>/resources.json")
     return 0
