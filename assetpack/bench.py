@@ -37,6 +37,31 @@ def _scan_child(out: Path, env: dict[str, str]) -> tuple[float, int, dict]:
     return wall, usage.ru_maxrss // 1024, json.loads((out / "summary.json").read_text())
 
 
+def cve_calls(scan_dir: Path, summary: dict) -> dict:
+    """What the CVE roll-up costs: the Inspector and ECS calls of the vulnerability checks
+    (Custodian's per-policy ``api-stats``) against the assets rolled up (by the posture
+    checks: an ``inspector-cves`` filter that every active CVE passes)."""
+    from assetpack import pack
+
+    posture = {p.name for p in pack.load(validate=False) if p.is_check and any(
+        f == "inspector-cves" or f == {"type": "inspector-cves"}
+        for f in p.data.get("filters", []))}
+    calls = assets = 0
+    for p in summary["policies"]:
+        if p["category"] != "vulnerability":
+            continue
+        try:
+            stats = json.loads((scan_dir / p["name"] / "metadata.json").read_text())["api-stats"]
+        except (OSError, ValueError, KeyError):
+            stats = {}
+        calls += sum(n for op, n in stats.items()
+                     if op.startswith("inspector2.") or op == "ecs.DescribeTaskDefinition")
+        if p["name"] in posture:
+            assets += p["matched"]
+    return {"cve_assets": assets, "cve_calls": calls,
+            "cve_calls_per_asset": round(calls / max(assets, 1), 2)}
+
+
 def measure(scale: int, out: Path) -> dict:
     with server.running() as emu:
         session = boto3.Session()
@@ -47,12 +72,13 @@ def measure(scale: int, out: Path) -> dict:
         wall, rss_mb, summary = _scan_child(out / f"scale-{scale}", {**os.environ,
                                                                      **emu.environ()})
     seen = summary["resources_seen"]
+    cves = cve_calls(out / f"scale-{scale}", summary)
     return {"scale": scale, "resources_created": built.created, "resources_seen": seen,
             "checks": summary["totals"]["checks"], "violations": summary["totals"]["violations"],
             "scan_seconds": round(wall, 1), "peak_rss_mb": rss_mb,
             "api_calls": summary["api_calls"],
             "api_calls_per_resource": round(summary["api_calls"] / max(seen, 1), 2),
-            "estate_build_seconds": round(build_s, 1)}
+            "estate_build_seconds": round(build_s, 1), **cves}
 
 
 def table(rows: list[dict]) -> str:
@@ -62,6 +88,10 @@ def table(rows: list[dict]) -> str:
     lines += [f"| {r['scale']} | {r['resources_seen']} | {r['checks']} | {r['violations']} | "
               f"{r['scan_seconds']} s | {r['peak_rss_mb']} MB | {r['api_calls']} | "
               f"{r['api_calls_per_resource']} |" for r in rows]
+    lines += ["", "| scale | assets with CVEs | Inspector and ECS calls of the CVE checks "
+              "| calls per asset |", "| --- | --- | --- | --- |"]
+    lines += [f"| {r['scale']} | {r['cve_assets']} | {r['cve_calls']} | "
+              f"{r['cve_calls_per_asset']} |" for r in rows]
     return "\n".join(lines)
 
 

@@ -125,6 +125,11 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         fixed = {p.name for p in first.policies if p.remediated.get("fixed")}
         second = run_scan(out / "rescan", progress=_progress, names=fixed)
         _done(t0, f"{second.findings.get('resolved', 0)} findings resolved")
+        t0 = _step("threat response: GuardDuty findings (a backdoor on legacy-web-01, a "
+                   "misused access key) replayed through the guard-duty policies")
+        from assetpack.emulator.threats import replay_demo_threats
+        threats = replay_demo_threats(session, out / "threats")
+        _done(t0, f"journal in {out}/threats/journal")
 
         t0 = _step("alerting: HIGH/CRITICAL findings replayed as Security Hub events, "
                    "queued, delivered by the mailer to local Slack and SMTP sinks")
@@ -137,16 +142,23 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         emulator.__exit__(None, None, None)
 
     (out / "summary.json").write_text(json.dumps(
-        {"scan": first.to_json(), "rescan": second.to_json()}, indent=2))
+        {"scan": first.to_json(), "rescan": second.to_json(), "threats": threats,
+         "cve_posture": summary.cve_posture(first)}, indent=2))
     (out / "remediation.md").write_text(summary.remediation_report(first))
+    threat_line = (f"{threats['findings']} findings, {threats['alerts']} alerts queued, "
+                   f"{threats['contained']} instance contained, {threats['keys_deactivated']} "
+                   f"access key deactivated, {threats['errors']} errors")
     (out / "summary.md").write_text("## First scan\n\n" + summary.markdown(first)
-                                    + "\n## After remediation\n\n" + summary.markdown(second))
+                                    + "\n## After remediation\n\n" + summary.markdown(second)
+                                    + "\n## Threat response (GuardDuty)\n\n" + threat_line
+                                    + "\n")
     print(summary.table(first))
     rescanned = {p.name for p in second.policies}
     remaining = second.totals()["violations"] + sum(
         p.matched for p in first.policies if p.name not in rescanned)
     print(f"after remediation: {second.findings.get('resolved', 0)} findings resolved, "
           f"{remaining} violations remain for people to fix")
+    print(f"threats (GuardDuty): {threat_line}")
     print(f"outputs: {out}/summary.md, {out}/remediation.md, {out}/summary.json, "
           f"{out}/scan/<policy>/resources.json, {out}/notifications/index.html")
     return 0

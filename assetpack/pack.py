@@ -183,10 +183,12 @@ def scan_form(policy: dict) -> dict:
 
 def posts_findings(policy: dict) -> bool:
     """Checks report findings; of the responders, only those that detect something do
-    (a tagger reacting to a creation event has nothing to report)."""
+    (a tagger reacting to a creation event has nothing to report, and a threat
+    responder answers a GuardDuty finding that is already in Security Hub: its record
+    is the journal and the alert, not a second finding)."""
     mode = (policy.get("mode") or {}).get("type", "pull")
     category = (policy.get("metadata") or {}).get("category")
-    return mode not in EVENT_MODES or category in ("compliance", "vulnerability", "threat")
+    return mode not in EVENT_MODES or category in ("compliance", "vulnerability")
 
 
 def deploy_form(policy: dict) -> dict:

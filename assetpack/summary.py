@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
+
 from assetpack.scan import ScanResult
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "informational")
+
+
+def cve_posture(result: ScanResult) -> dict:
+    """Assets with CVEs by worst severity and the distinct CVEs, from the roll-ups the
+    vulnerability checks wrote (``c7n:Vulnerabilities`` in their ``resources.json``)."""
+    worst: dict[str, str] = {}
+    cves: set[str] = set()
+    for p in result.policies:
+        if p.category != "vulnerability" or not p.matched:
+            continue
+        try:
+            found = json.loads((Path(result.output_dir) / p.name / "resources.json").read_text())
+        except (OSError, ValueError):
+            continue
+        for r in found:
+            posture = r.get("c7n:Vulnerabilities")
+            if posture:
+                worst.setdefault(posture["asset"], posture["worst_severity"].lower())
+                cves.update(posture["cves"])
+    return {"assets": len(worst), "by_worst_severity": dict(Counter(worst.values())),
+            "cves": len(cves)}
+
+
+def _cve_row(result: ScanResult) -> list[tuple[str, str]]:
+    c = cve_posture(result)
+    if not c["assets"]:
+        return []
+    sev = ", ".join(f"{s} {c['by_worst_severity'][s]}" for s in SEVERITY_ORDER
+                    if c["by_worst_severity"].get(s))
+    return [("CVE posture (Inspector)",
+             f"{c['assets']} assets with CVEs (worst: {sev}), {c['cves']} distinct CVEs")]
 
 
 def _rows(result: ScanResult) -> list[tuple[str, str]]:
@@ -28,6 +63,7 @@ def _rows(result: ScanResult) -> list[tuple[str, str]]:
         ("resources by asset:class", groups or "none"),
         ("violations by severity", sev),
         ("violations by category", cat),
+        *_cve_row(result),
         ("remediation", fixed),
         ("Security Hub findings", f"{f.get('imported', 0)} posted, {f.get('resolved', 0)} "
                                   f"resolved, {f.get('failed', 0)} rejected"),

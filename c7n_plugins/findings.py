@@ -39,6 +39,10 @@ FINDING_TYPES = {
     "tagging": "Software and Configuration Checks/AWS Security Best Practices",
 }
 DEFAULT_TYPE = "Software and Configuration Checks/AWS Security Best Practices"
+# A filter that knows more about one resource than the policy's metadata (a CVE
+# roll-up's worst severity, its CVE ids) annotates the resource with this key:
+# ``Severity`` and ``Note`` replace the defaults, ``ProductFields`` are added.
+REFINEMENT = "c7n:FindingRefinement"
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,9 @@ class Control:
                 related.append(f"{FRAMEWORKS.get(framework, framework)}/{control_id}")
         description = meta.get("description") or data.get("description") or data["name"]
         return cls(
-            policy=data["name"],
+            # Policies answering an event refresh the finding of the check they share
+            # a subject with (``metadata.generator``) instead of posting a second one.
+            policy=meta.get("generator") or data["name"],
             title=f"{fsbp} {description}" if fsbp else description,
             description=data.get("description") or description,
             severity=str(meta.get("severity", "informational")).upper(),
@@ -107,7 +113,7 @@ class FindingBuilder:
         fields = {"assetpack/policy": c.policy, "assetpack/category": c.category}
         tags = tags_to_dict(resource.get("Tags"))
         fields.update({k: str(tags[k]) for k in CLASSIFICATION_KEYS if tags.get(k)})
-        return {
+        finding = {
             "SchemaVersion": "2018-10-08",
             "Id": finding_id(self.account, self.region, c.policy, resource_asff["Id"]),
             "ProductArn": product_arn(self.account, self.region),
@@ -125,6 +131,17 @@ class FindingBuilder:
             "RecordState": "ACTIVE",
             "Resources": [resource_asff],
         }
+        return self._refine(finding, resource.get(REFINEMENT))
+
+    def _refine(self, finding: dict, refinement: dict | None) -> dict:
+        if not refinement:
+            return finding
+        if refinement.get("Severity"):
+            finding["Severity"] = dict(refinement["Severity"])
+        finding["ProductFields"].update(refinement.get("ProductFields") or {})
+        if refinement.get("Note"):
+            finding["Note"] = {"UpdatedAt": self.now, **refinement["Note"]}
+        return finding
 
 
 class FindingStore:

@@ -176,3 +176,14 @@ class Journal:
             raise
         except Exception as err:  # noqa: BLE001
             raise JournalError(f"cannot read the journal at {self.location}: {err}") from err
+
+
+def for_run(output_dir: str | None, session: Any = None) -> Journal:
+    """The journal an action writes to: ``ASSETPACK_JOURNAL``, else ``<output_dir>/journal``
+    (how ``assetpack scan -s OUT`` and ``assetpack replay`` keep it beside their output)."""
+    local = output_dir if output_dir and "://" not in str(output_dir) else None
+    journal = Journal.from_env(default=str(Path(local) / "journal") if local else None,
+                               session=session)
+    if journal is None:
+        raise JournalError("no journal location: set ASSETPACK_JOURNAL")
+    return journal

@@ -6,10 +6,12 @@ the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters and
 workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
-the credential report's date, SSM fleet reads, Config evaluations outside test mode),
-so the child adds them before serving (:mod:`assetpack.emulator.securityhub`,
-``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also adds a route to seed its
-history).
+the credential report's date, SSM fleet reads, Config evaluations outside test
+mode, Inspector's filtered findings and coverage, GuardDuty's findings, an
+instance's groups following its interface's), so the child adds them before
+serving (:mod:`assetpack.emulator.securityhub`, ``.tagging``, ``.iam``, ``.ssm``,
+``.config``, ``.inspector``, ``.guardduty``, ``.ec2``, ``.cloudtrail``; Inspector,
+GuardDuty and CloudTrail also get a route to seed their data).
 """
 
 from __future__ import annotations
@@ -129,7 +131,10 @@ def _serve() -> None:
     from assetpack.emulator import (
         cloudtrail,
         config,
+        ec2,
+        guardduty,
         iam,
+        inspector,
         securityhub,
         ssm,
         ssm_automation,
@@ -143,7 +148,11 @@ def _serve() -> None:
     cloudtrail.install()
     ssm_automation.install()
     config.install()
-    app = cloudtrail.wrap(DomainDispatcherApplication(create_backend_app))
+    inspector.install()
+    guardduty.install()
+    ec2.install()
+    app = guardduty.wrap(inspector.wrap(cloudtrail.wrap(
+        DomainDispatcherApplication(create_backend_app))))
     server = make_server(
         LOOPBACK, args.port, app, threaded=True, request_handler=MotoRequestHandler
     )

@@ -9,13 +9,8 @@ Why not Custodian's ``notify`` alone: it sends the policy's *resources*, knows
 nothing of the findings that triggered it, and cannot route by severity and
 criticality or stay quiet when Security Hub re-imports a finding unchanged.
 
-Why the ``hub-finding`` mode is adjusted: in c7n 0.9.53 the mode rejects every
-finding on an S3 bucket (its ARN has no account, so the mode takes it for another
-account's resource and raises), fails the whole event on a resource id it cannot
-parse, never runs an ``aws.account`` policy for account-level findings, and fails
-with ``UnboundLocalError`` when it does run one. :class:`HubFindingMode` fills the
-account and region of such ARNs from the policy, skips ids that are not ARNs, and
-attaches the finding ARNs to the account resource.
+The ``hub-finding`` mode these policies run in is Custodian's, corrected in
+:mod:`c7n_plugins.elements.hub_finding_mode`.
 
 Suppression, with no store of its own: after queueing an alert the action writes
 the finding's alerted state (compliance, severity, workflow, record state) into
@@ -34,8 +29,6 @@ from urllib.parse import quote
 
 import c7n.resources.securityhub  # noqa: F401 - registers the hub-finding mode
 from c7n.actions.notify import Notify
-from c7n.exceptions import PolicyExecutionError
-from c7n.policy import execution
 from c7n.utils import chunks, local_session, type_schema
 
 from c7n_plugins import registry
@@ -45,8 +38,6 @@ from c7n_plugins.journal import Journal, JournalError
 from c7n_plugins.taxonomy import tags_to_dict
 
 log = logging.getLogger("assetpack.alerting")
-# The mode class (the module later reuses the name SecurityHub for a resource).
-_HubFinding = execution["hub-finding"]
 
 ALERTED_FIELD = "assetpack:alerted"
 SUPPRESS_TAG = "assetpack:alert-suppress"
@@ -59,49 +50,6 @@ OUTCOMES = {"fixed": "fixed", "pending": "pending", "failed": "needs a human",
             "needs-human": "needs a human", "planned": "pending"}
 
 
-class HubFindingMode(_HubFinding):
-    """Custodian's ``hub-finding`` mode, with S3 ARNs and account policies working."""
-
-    def get_resource_arns(self, event):
-        from c7n.resources.aws import Arn
-
-        account, region = self.policy.options.account_id, self.policy.options.region
-        arns = set()
-        for raw in getattr(self, self.handlers[event["detail-type"]])(event):
-            try:
-                arn = Arn.parse(raw)
-            except (TypeError, ValueError):  # e.g. the account's own "arn:::<id>"
-                log.info("finding resource %s is not an ARN Custodian reads", raw[:200])
-                continue
-            arns.add(arn._replace(account_id=arn.account_id or account,
-                                  region=arn.region or region))
-        return arns
-
-    def get_resource_sets(self, event):
-        account, region = self.policy.options.account_id, self.policy.options.region
-        sets: dict[tuple[str, str], list] = {}
-        for arn in self.get_resource_arns(event):
-            sets.setdefault((arn.account_id, arn.region), []).append(arn)
-        if not self.policy.data["mode"].get("member-role") and \
-                {a for a, _ in sets} - {account}:
-            raise PolicyExecutionError("hub-finding: resources of other accounts and no "
-                                       "member-role to reach them")
-        if not sets and self.policy.resource_manager.type == "account":
-            # Account-level findings name no resource ARN; the account policy still runs.
-            sets = {(account, region): []}
-        return sets
-
-    def resolve_resources(self, event):
-        if self.policy.resource_manager.type != "account":
-            return super().resolve_resources(event)
-        # The manager answers no ids with nothing; its source returns the account.
-        resources = self.policy.resource_manager.source.get_resources([])
-        for r in resources:
-            r["c7n:finding-arns"] = sorted(a.arn for a in self.get_resource_arns(event))
-        return resources
-
-
-execution.register("hub-finding", HubFindingMode)
 
 
 def state_key(finding: dict) -> str:

@@ -121,7 +121,7 @@ def test_hub_finding_mode_starts_and_acts(aws, emulator, runtime, tmp_path):
     policy = pack.deploy_form({
         "name": "hub-finding-runtime-probe", "resource": "aws.sqs",
         "mode": {"type": "hub-finding"},
-        "metadata": {"category": "threat", "severity": "high", "remediation": "auto",
+        "metadata": {"category": "vulnerability", "severity": "high", "remediation": "auto",
                      "description": "Tags queues a finding names."},
         "actions": [{"type": "tag", "key": "assetpack:seen", "value": "yes"}]})
     # The plugins' own elements run: the guarded remediation and the pack's finding.

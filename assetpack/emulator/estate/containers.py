@@ -39,7 +39,9 @@ def _repositories(estate, ecr, sfx: str) -> dict[str, str]:
         estate.expect(check, violating=[weak], compliant=[hard], protected=[crit])
     estate.expect("ecr-repository-lifecycle-policy", violating=[weak, crit], compliant=[hard])
     registry = f"123456789012.dkr.ecr.{estate.region}.amazonaws.com"
-    return {"web": f"{registry}/{weak}:1.8.2", "app": f"{registry}/{hard}:2024.11.3"}
+    # The hardened web service runs the patched build (Inspector finds no CVE in it).
+    return {"web": f"{registry}/{weak}:1.8.2", "web-patched": f"{registry}/{weak}:1.9.0",
+            "app": f"{registry}/{hard}:2024.11.3"}
 
 
 def _task_definitions(estate, ecs, images: dict[str, str], sfx: str) -> dict[str, str]:
@@ -68,7 +70,7 @@ def _task_definitions(estate, ecs, images: dict[str, str], sfx: str) -> dict[str
                            "logConfiguration": _logs("/ecs/log-agent", "agent")}]),
         # Today's standard: both containers read-only, logged, secrets by reference.
         "hardened": dict(family=f"legacy-web-hardened{sfx}", **fargate, containerDefinitions=[
-            {"name": "web", "image": images["web"], "essential": True, "user": "1000",
+            {"name": "web", "image": images["web-patched"], "essential": True, "user": "1000",
              "readonlyRootFilesystem": True, "privileged": False,
              "logConfiguration": _logs("/ecs/legacy-web", "web"),
              "environment": [{"name": "SPRING_PROFILES_ACTIVE", "value": "prod"}],

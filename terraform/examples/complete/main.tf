@@ -27,10 +27,11 @@ module "notifications" {
 module "security_baseline" {
   source = "../../modules/security-baseline"
 
-  name_prefix        = var.name_prefix
-  findings_queue_arn = module.notifications.queue_arn
-  enable_cis         = var.enable_cis
-  security_contact   = var.security_contact
+  name_prefix         = var.name_prefix
+  findings_queue_arn  = module.notifications.queue_arn
+  enable_cis          = var.enable_cis
+  security_contact    = var.security_contact
+  containment_vpc_ids = var.containment_vpc_ids
 }
 
 module "taxonomy" {

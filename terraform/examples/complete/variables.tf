@@ -91,3 +91,9 @@ variable "create_oidc_provider" {
   type        = bool
   default     = true
 }
+
+variable "containment_vpc_ids" {
+  description = "VPCs where GuardDuty compromise findings may quarantine instances automatically (opt-in; empty: alert only)."
+  type        = list(string)
+  default     = []
+}

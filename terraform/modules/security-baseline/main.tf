@@ -73,6 +73,7 @@ locals {
   monitoring_tags = merge(var.tags, { "asset:class" = "monitoring" })
   identity_tags   = merge(var.tags, { "asset:class" = "identity" })
   messaging_tags  = merge(var.tags, { "asset:class" = "messaging" })
+  network_tags    = merge(var.tags, { "asset:class" = "network" })
 }
 
 # =============================================================================
@@ -741,6 +742,41 @@ resource "aws_inspector2_enabler" "this" {
 
   account_ids    = [local.account_id]
   resource_types = var.inspector_resource_types
+}
+
+# ECR enhanced scanning: Inspector re-scans every repository's images whenever a new
+# CVE is published, not only on push (the pack's registry-level gate checks this).
+resource "aws_ecr_registry_scanning_configuration" "this" {
+  count = var.enable_inspector && contains(var.inspector_resource_types, "ECR") ? 1 : 0
+
+  scan_type = "ENHANCED"
+
+  rule {
+    scan_frequency = "CONTINUOUS_SCAN"
+    repository_filter {
+      filter      = "*"
+      filter_type = "WILDCARD"
+    }
+  }
+
+  depends_on = [aws_inspector2_enabler.this]
+}
+
+# =============================================================================
+# Threat containment (opt-in)
+# =============================================================================
+
+# The group the pack's contain-instance action moves a compromised instance into.
+# It has no rules: Terraform removes the allow-all egress rule AWS adds to a new
+# group, so no new connection gets in or out. Created only in the VPCs listed:
+# that list is how an account opts in to automatic containment.
+resource "aws_security_group" "quarantine" {
+  for_each = toset(var.containment_vpc_ids)
+
+  name        = "${var.name_prefix}-quarantine"
+  description = "assetpack containment - no traffic in or out"
+  vpc_id      = each.value
+  tags        = merge(local.network_tags, { "assetpack:purpose" = "quarantine" })
 }
 
 resource "aws_macie2_account" "this" {

@@ -47,3 +47,8 @@ output "findings_rule_arn" {
   description = "EventBridge rule forwarding Security Hub findings to the notification queue (null when disabled)."
   value       = one(aws_cloudwatch_event_rule.findings[*].arn)
 }
+
+output "quarantine_security_group_ids" {
+  description = "Quarantine security group per VPC where containment is opted in."
+  value       = { for vpc, group in aws_security_group.quarantine : vpc => group.id }
+}

@@ -79,6 +79,14 @@ variable "inspector_resource_types" {
   }
 }
 
+# --- threat containment ------------------------------------------------------------
+
+variable "containment_vpc_ids" {
+  description = "VPCs where the pack may contain compromised instances: each gets an empty quarantine security group (tag assetpack:purpose = quarantine). Empty: containment is off."
+  type        = list(string)
+  default     = []
+}
+
 # --- AWS Config --------------------------------------------------------------------
 
 variable "enable_config" {
