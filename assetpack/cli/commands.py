@@ -44,6 +44,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     Path(args.output_dir, "summary.md").write_text(summary.markdown(result))
     Path(args.output_dir, "remediation.md").write_text(summary.remediation_report(result))
     print(summary.table(result))
+    failed = result.findings.get("failed", 0)
+    if failed:
+        why = result.finding_errors[0] if result.finding_errors else "see the log"
+        return fail(f"{failed} finding(s) could not be posted to Security Hub after retries "
+                    f"({why})")
     return 0
 
 
