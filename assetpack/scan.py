@@ -152,6 +152,8 @@ def _own_copy_and_count(manager, seen: dict[str, set],
     them (matched rules, permissions), so without a copy one check's annotations
     would steer the next check's filters and actions.
     """
+    from c7n_plugins.elements.findings import existing_arns
+
     original = manager.filter_resources
     key = manager.resource_type.id
 
@@ -167,15 +169,6 @@ def _own_copy_and_count(manager, seen: dict[str, set],
         return original(copy.deepcopy(resources), event)
 
     manager.filter_resources = own_copy
-
-
-def existing_arns(manager, resources: list[dict]) -> set[str] | None:
-    """ARNs of ``resources``, as findings name them (Custodian's own ``get_arns``), or
-    None when the type cannot name them."""
-    try:
-        return set(manager.get_arns(resources))
-    except Exception:  # noqa: BLE001 - a type without ARNs: existence stays unknown
-        return None
 
 
 def _group_counts(seen: dict[str, set]) -> dict[str, dict[str, int]]:
@@ -201,7 +194,7 @@ def run_scan(
     from c7n.config import Config
     from c7n.policy import PolicyCollection
 
-    from c7n_plugins.elements.findings import build_findings
+    from c7n_plugins.elements.findings import build_findings, names_match
     from c7n_plugins.findings import Control, FindingStore, Scope, utc_now
 
     started = time.monotonic()
@@ -253,10 +246,7 @@ def run_scan(
                                              for r in matched])
                 res.remediated = dict(Counter(o["status"] for o in res.outcomes))
                 res.api_calls = _api_calls(out / policy.name)
-                if not {f["Resources"][0]["Id"] for f in new} <= (existing.get(policy.name)
-                                                                   or set()):
-                    # Findings name resources otherwise than get_arns: existence unknown.
-                    existing[policy.name] = None
+                existing[policy.name] = names_match(new, existing.get(policy.name))
                 with lock:
                     findings.extend(new)
                     ran_ok.append(policy.name)

@@ -337,6 +337,18 @@ class FindingStore:
         self.archive(gone, "resource no longer exists")
         self.archive(removed, "check no longer in the pack")
 
+    def reconcile_resource(self, current: Sequence[dict], finding: str, exists: bool) -> None:
+        """One resource's finding of one check (a Config rule evaluation): import it
+        when ``current`` has it, else resolve it, or archive it when the resource is
+        gone."""
+        known = self.open_findings((), ids=[finding])
+        if current:
+            self.import_findings(self.keep_created_at(current, known))
+        elif exists:
+            self.resolve(known)
+        else:
+            self.archive(known, "resource no longer exists")
+
 
 def _before(timestamp: str | None, started: str) -> bool:
     try:
