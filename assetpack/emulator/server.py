@@ -4,12 +4,12 @@ Runs in a child process (``python -m assetpack.emulator.server``) so the emulato
 and the pack use both cores. The child prints ``READY <port>`` once it listens;
 the parent reads that line, so no port is guessed and no sleep is needed.
 
-moto lacks a few behaviours the pack relies on (Security Hub filters and
-workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
-the credential report's date, SSM fleet reads),
+moto lacks a few behaviours the pack relies on (Security Hub filters, linear paging
+and workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
+the credential report's date, SSM fleet reads, Config rule evaluations),
 so the child adds them before serving (:mod:`assetpack.emulator.securityhub`,
-``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also adds a route to seed its
-history).
+``.tagging``, ``.iam``, ``.ssm``, ``.config_rules``, ``.cloudtrail``; the last also adds a
+route to seed its history).
 """
 
 from __future__ import annotations
@@ -126,7 +126,15 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from assetpack.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
+    from assetpack.emulator import (
+        cloudtrail,
+        config_rules,
+        iam,
+        securityhub,
+        ssm,
+        ssm_automation,
+        tagging,
+    )
 
     securityhub.install()
     tagging.install()
@@ -134,6 +142,7 @@ def _serve() -> None:
     ssm.install()
     cloudtrail.install()
     ssm_automation.install()
+    config_rules.install()
     app = cloudtrail.wrap(DomainDispatcherApplication(create_backend_app))
     server = make_server(
         LOOPBACK, args.port, app, threaded=True, request_handler=MotoRequestHandler
