@@ -13,6 +13,8 @@ Resources with no creating event in the window (older than CloudTrail's 90 days,
 or created in another region) still get their classification, and are counted as
 "creator unknown". Global services (IAM, Route 53, CloudFront) record their events
 in us-east-1, so their event names are looked up there whatever the region.
+Without a readable taxonomy the backfill still runs, with the shipped default
+(creator facts under the default keys; contract 4) and the taxonomy alert.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from typing import Any
 import boto3
 
 from c7n_plugins.classify import group_by_tags, resource_name, tags_for
-from c7n_plugins.taxonomy import Taxonomy, load_taxonomy, tags_to_dict
+from c7n_plugins.taxonomy import Taxonomy, tags_to_dict
+from c7n_plugins.taxonomy_status import taxonomy_or_default
 from c7n_plugins.trail.events import EVENTS, resources_from_record
 from c7n_plugins.trail.identity import created_at
 
@@ -139,8 +142,10 @@ def backfill_type(resource_type: str, config, taxonomy: Taxonomy,
 
 def run_backfill(session: boto3.Session | None = None, *, days: int = 90,
                  dryrun: bool = False, region: str | None = None,
-                 types: Iterable[str] | None = None) -> list[TypeResult]:
-    """Backfill ``types`` (default: every creation type); raises TaxonomyError first."""
+                 types: Iterable[str] | None = None,
+                 warnings: list[str] | None = None) -> list[TypeResult]:
+    """Backfill ``types`` (default: every creation type). When the taxonomy cannot be
+    read, the shipped default classifies and ``warnings`` gets one line saying so."""
     from c7n.config import Config
     from c7n.resources import load_resources
 
@@ -148,11 +153,13 @@ def run_backfill(session: boto3.Session | None = None, *, days: int = 90,
 
     session = session or boto3.Session(region_name=region)
     region = region or session.region_name or "us-east-1"
-    taxonomy = load_taxonomy(session)  # no taxonomy: nothing is listed or tagged
+    account = session.client("sts", region_name=region).get_caller_identity()["Account"]
+    taxonomy, error = taxonomy_or_default(session, account, region)
+    if error is not None and warnings is not None:
+        warnings.append(f"{error}; classified with the shipped default taxonomy")
     types = sorted(set(types or creation_types()))
     c7n_plugins.load()
     load_resources(types)
-    account = session.client("sts", region_name=region).get_caller_identity()["Account"]
     config = Config.empty(region=region, account_id=account, dryrun=dryrun)
     end = datetime.now(UTC)
     start = end - timedelta(days=days)

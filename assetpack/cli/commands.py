@@ -84,16 +84,16 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from assetpack import backfill
-    from c7n_plugins.taxonomy import TaxonomyError
 
     types = [t.strip() for t in (args.types or "").split(",") if t.strip()] or None
+    warnings: list[str] = []
     try:
         results = backfill.run_backfill(days=args.days, dryrun=args.dryrun, region=args.region,
-                                        types=types)
-    except TaxonomyError as err:
-        return fail(f"{err}; nothing tagged")
+                                        types=types, warnings=warnings)
     except (BotoCoreError, ClientError) as err:
         return fail(f"cannot reach AWS: {err}")
+    for warning in warnings:
+        print(f"assetpack: warning: {warning}", file=sys.stderr)
     if args.dryrun:
         print("\n".join(backfill.plan_lines(results) or ["nothing to tag"]))
     print(backfill.table(results))

@@ -124,14 +124,21 @@ def test_one_lookup_per_event_name(account, created):
     assert len(calls) == len(set(calls))
 
 
-def test_missing_taxonomy_is_one_line_error_and_tags_nothing(account, created, capsys):
+def test_missing_taxonomy_still_writes_every_creator_fact(account, history, capsys):
     account.client("ssm").delete_parameter(Name="/assetpack/taxonomy")
     clear_cache()
-    assert main(["backfill", "--types", ",".join(TYPES)]) != 0
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "taxonomy" in err
-    for sample, (rtype, _) in PEOPLE.items():
-        assert not any(k.startswith("asset:") for k in read_tags(rtype, created[sample]))
+    assert main(["backfill", "--types", ",".join(TYPES)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "taxonomy" in err[0] and "shipped default" in err[0]
+    for sample, (rtype, creator) in PEOPLE.items():
+        real_id, record = history[sample]
+        tags = read_tags(rtype, real_id)
+        assert tags["asset:creator"] == creator, sample
+        assert tags["asset:created-at"] == created_at(record)
+        assert tags["asset:creator-arn"] == normalise_event(record)["userIdentity"]["arn"]
+        assert tags["asset:class"] == Taxonomy.default().class_of(rtype)
+    alerts = account.client("securityhub").get_findings()["Findings"]
+    assert [f["GeneratorId"] for f in alerts] == ["assetpack-taxonomy-unavailable"]
 
 
 def test_cli_prints_table(account, created, capsys):

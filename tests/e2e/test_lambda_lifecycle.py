@@ -157,3 +157,19 @@ def test_config_rule_lambda_posts_resolves_and_archives(account, invoke, evaluat
     gone = _findings(account, name)["open-bucket"]
     assert gone["RecordState"] == "ARCHIVED"
     assert evaluations == ["NON_COMPLIANT", "COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"]
+
+
+def test_periodic_lambda_without_taxonomy_fails_and_changes_no_finding(account, invoke):
+    from c7n_plugins.taxonomy import TaxonomyError
+
+    sqs = account.client("sqs")
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    invoke("tag-compliance-sqs", _scheduled())
+    before = _findings(account, "tag-compliance-sqs")
+    assert before["orders"]["Compliance"]["Status"] == "FAILED"
+    sqs.tag_queue(QueueUrl=url, Tags=good_tags(Taxonomy.default(), "aws.sqs"))  # now fixed
+    account.client("ssm").delete_parameter(Name="/assetpack/taxonomy")
+    clear_cache()
+    with pytest.raises(TaxonomyError):  # the invocation fails: Lambda reports the error
+        invoke("tag-compliance-sqs", _scheduled())
+    assert _findings(account, "tag-compliance-sqs") == before  # not resolved
