@@ -26,6 +26,7 @@ from c7n_plugins.classify import group_by_tags, resource_name, tags_for
 from c7n_plugins.taxonomy import tags_to_dict
 from c7n_plugins.taxonomy_status import taxonomy_or_default
 from c7n_plugins.trail.events import normalise_event
+from c7n_plugins.trail.stacks import stack_creators
 
 log = logging.getLogger("assetpack.autotag")
 
@@ -58,7 +59,8 @@ class AutoTagAsset(EventAction):
 
     schema = type_schema("auto-tag-asset", **{"taxonomy-path": {"type": "string"}})
     permissions = ("ssm:GetParameter", "securityhub:BatchImportFindings",
-                   "securityhub:GetFindings", "securityhub:BatchUpdateFindings")
+                   "securityhub:GetFindings", "securityhub:BatchUpdateFindings",
+                   "cloudtrail:LookupEvents")
 
     def get_permissions(self):
         tag = self.manager.action_registry.get("tag")
@@ -71,12 +73,14 @@ class AutoTagAsset(EventAction):
             return []
         record = normalise_event(event)
         config = self.manager.config
-        taxonomy, _ = taxonomy_or_default(local_session(self.manager.session_factory),
-                                          config.account_id, config.region,
+        session = local_session(self.manager.session_factory)
+        taxonomy, _ = taxonomy_or_default(session, config.account_id, config.region,
                                           self.data.get("taxonomy-path"))
         rtype = f"aws.{self.manager.type}"
+        stacks = stack_creators(session, config.region)
         plans = [(r, tags_for(taxonomy, rtype, resource_name(self.manager, r),
-                              tags_to_dict(r.get("Tags")), record)) for r in resources]
+                              tags_to_dict(r.get("Tags")), record, stacks=stacks))
+                 for r in resources]
         tag = self.manager.action_registry.get("tag")
         results = []
         for tags, group in group_by_tags(plans):

@@ -54,8 +54,28 @@ def test_identity_kinds_read_as_people_expect(aws, replayer):
     assert names["iam-createuser-root.json"] == "root"
     assert names["sqs-createqueue-federated.json"] == "bob"
     assert names["ecr-createrepository-sso.json"] == "jane.doe@example.com"
-    assert names["lambda-createfunction-cloudformation-stack-role.json"].startswith(
-        "cloudformation.amazonaws.com")
+    assert names["lambda-createfunction-cloudformation-stack-role.json"] == \
+        "cloudformation.amazonaws.com"
+
+
+def test_stack_role_creation_names_the_service_and_who_created_the_stack(aws, replayer):
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from assetpack.emulator.activity import SAMPLES, seed_history
+    from c7n_plugins.trail import stacks
+
+    stacks.clear_cache()  # this account's history, not an earlier test's
+    stack = json.loads(SAMPLES.joinpath("cloudformation-createstack-sso.json").read_text())
+    stack["eventTime"] = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    seed_history(aws, [stack])
+    activity = next(a for a in ACTIVITIES if "cloudformation" in a.sample)
+    real_id, record = perform(aws, activity)
+    assert [o.error for o in replayer.replay(activity.sample, record)] == [None]
+    tags = read_tags("aws.lambda", real_id)
+    assert tags["asset:creator"] == "cloudformation.amazonaws.com"
+    assert tags["asset:creator-arn"].endswith(":assumed-role/legacy-cfn-exec/AWSCloudFormation")
+    assert tags["asset:stack-creator"] == "jane.doe@example.com"
 
 
 def test_existing_tags_are_not_overwritten(aws, replayer):

@@ -145,3 +145,34 @@ def test_cli_prints_table(account, created, capsys):
     assert main(["backfill", "--dryrun", "--types", "aws.s3,aws.ecr"]) == 0
     out = capsys.readouterr().out
     assert "would tag aws.s3" in out and "| aws.ecr | 1 | 1 | 0 |" in out
+
+
+def test_backfill_adds_the_stack_creator_the_tagger_could_not_see_yet(account, tmp_path):
+    """CloudTrail shows CreateStack minutes late: the tagger names CloudFormation, the
+    backfill later adds who created the stack."""
+    from assetpack.emulator.activity import SAMPLES
+    from assetpack.pack import policies_root
+    from assetpack.replay import Replayer
+    from c7n_plugins.trail import stacks
+
+    stacks.clear_cache()
+    activity = next(a for a in ACTIVITIES if "cloudformation" in a.sample)
+    real_id, record = perform(account, activity)
+    stack_id = record["requestParameters"]["tags"]["aws:cloudformation:stack-id"]
+    fn = account.client("lambda")
+    # CloudFormation's own tag on what it creates (AWS reserves aws: for it; moto lets
+    # the test set it).
+    fn.tag_resource(Resource=fn.get_function(FunctionName=real_id)["Configuration"][
+        "FunctionArn"], Tags={"aws:cloudformation:stack-id": stack_id})
+    Replayer(tmp_path, "us-east-1", "123456789012",
+             [policies_root() / "tagging" / "auto-tag.yml"]).replay(activity.sample, record)
+    tags = read_tags("aws.lambda", real_id)
+    assert tags["asset:creator"] == "cloudformation.amazonaws.com"
+    assert "asset:stack-creator" not in tags  # CreateStack not in the history yet
+
+    stack = json.loads(SAMPLES.joinpath("cloudformation-createstack-sso.json").read_text())
+    assert seed_history(account, [recent(stack)]) == 1
+    backfill.run_backfill(account, types=["aws.lambda"])
+    tags = read_tags("aws.lambda", real_id)
+    assert tags["asset:stack-creator"] == "jane.doe@example.com"
+    assert tags["asset:creator"] == "cloudformation.amazonaws.com"
