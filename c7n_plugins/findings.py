@@ -210,8 +210,8 @@ class FindingStore:
             log.error("%s of finding %s failed: %s", what, item.get("Id"), item.get("error"))
         return pending
 
-    def import_findings(self, findings: Sequence[dict]) -> int:
-        """Import (create or update); returns how many still failed after retries."""
+    def import_findings(self, findings: Sequence[dict]) -> set[str]:
+        """Import (create or update); returns the ids that still failed after retries."""
         by_id = {f["Id"]: f for f in findings}
 
         def send(batch: list[dict]) -> list[dict]:
@@ -222,7 +222,7 @@ class FindingStore:
 
         failed = self._retry(findings, lambda b: send([_strip(f) for f in b]), "import")
         self.stats["failed"] += len(failed)
-        return len(failed)
+        return {f["Id"] for f in failed}
 
     def set_workflow(self, findings: Sequence[dict], status: str, note: str) -> int:
         def send(batch: list[dict]) -> list[dict]:
@@ -300,9 +300,10 @@ class FindingStore:
         failed = self.import_findings([
             dict(f, UpdatedAt=now, Compliance=dict(f.get("Compliance", {}), Status="PASSED"))
             for f in stale])
-        if failed < len(stale):
-            self.set_workflow(stale, "RESOLVED", "Resource complies again; resolved by assetpack.")
-        self.stats["resolved"] += len(stale) - failed
+        passed = [f for f in stale if f["Id"] not in failed]
+        if passed:
+            self.set_workflow(passed, "RESOLVED", "Resource complies again; resolved by assetpack.")
+        self.stats["resolved"] += len(passed)
 
     def archive(self, gone: Sequence[dict], reason: str) -> None:
         """Findings whose resource or check no longer exists: ``RecordState`` ``ARCHIVED``."""
@@ -314,7 +315,7 @@ class FindingStore:
                  ProductFields=dict(f.get("ProductFields") or {},
                                     **{"assetpack/archived": reason}))
             for f in gone])
-        self.stats["archived"] += len(gone) - failed
+        self.stats["archived"] += len(gone) - len(failed)
 
     def reconcile(self, current: Sequence[dict], scope: Scope) -> None:
         """Import ``current``; resolve, archive or keep what this run did not update."""

@@ -78,7 +78,7 @@ def _finding(i: int) -> dict:
 def test_unprocessed_findings_are_retried_with_backoff():
     sleeps: list[float] = []
     store = FindingStore(_Flaky(), "1", "r", sleep=sleeps.append)
-    assert store.import_findings([_finding(i) for i in range(150)]) == 0
+    assert store.import_findings([_finding(i) for i in range(150)]) == set()
     assert store.set_workflow([_finding(i) for i in range(200, 203)], "RESOLVED", "n") == 0
     assert store.stats["imported"] == 150 and store.stats["failed"] == 0
     assert sleeps == [0.5, 0.5]
@@ -91,7 +91,7 @@ def test_findings_that_keep_failing_are_counted():
 
     sleeps: list[float] = []
     store = FindingStore(Never(), "1", "r", sleep=sleeps.append)
-    assert store.import_findings([_finding(1), _finding(2)]) == 2
+    assert store.import_findings([_finding(1), _finding(2)]) == {"f1", "f2"}
     assert store.stats["failed"] == 2
     assert sleeps == [0.5, 1.0, 2.0, 4.0][:RETRIES]
     assert store.errors and "f1" in store.errors[0]
