@@ -246,10 +246,12 @@ def run_scan(
                                              for r in matched])
                 res.remediated = dict(Counter(o["status"] for o in res.outcomes))
                 res.api_calls = _api_calls(out / policy.name)
+                looked = policy.name in existing
                 existing[policy.name] = names_match(new, existing.get(policy.name))
                 with lock:
                     findings.extend(new)
-                    ran_ok.append(policy.name)
+                    if looked:  # a policy that evaluated nothing (conditions) judges nothing
+                        ran_ok.append(policy.name)
             except Exception as err:  # noqa: BLE001 - one policy never stops the scan
                 log.error("policy %s failed: %s", policy.name, err)
                 log.debug("policy %s failed", policy.name, exc_info=True)

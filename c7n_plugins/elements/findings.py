@@ -159,11 +159,13 @@ class ReconcilingPeriodicMode(PeriodicMode):
         action = _finding_action(self.policy)
         if action is None:
             return super().run(event, lambda_context)
-        manager, started, seen = self.policy.resource_manager, utc_now(), {"arns": set()}
+        manager, started = self.policy.resource_manager, utc_now()
+        seen: dict = {"looked": False, "arns": set()}
         original = manager.filter_resources
 
         def watch(resources, event=None):
             arns = existing_arns(manager, resources)
+            seen["looked"] = True
             seen["arns"] = None if arns is None or seen["arns"] is None else seen["arns"] | arns
             return original(resources, event)
 
@@ -174,6 +176,8 @@ class ReconcilingPeriodicMode(PeriodicMode):
         finally:
             manager.filter_resources, matched, action.collected = original, action.collected, None
         name = self.policy.name
+        if not seen["looked"]:  # not runnable here (conditions): it judged nothing
+            return resources
         arns = names_match(findings, seen["arns"])
         store = _store(manager)
         store.reconcile(findings, Scope(ran=[name], started=started,
