@@ -173,3 +173,29 @@ def test_periodic_lambda_without_taxonomy_fails_and_changes_no_finding(account, 
     with pytest.raises(TaxonomyError):  # the invocation fails: Lambda reports the error
         invoke("tag-compliance-sqs", _scheduled())
     assert _findings(account, "tag-compliance-sqs") == before  # not resolved
+
+
+def test_periodic_lambda_fails_when_findings_cannot_be_posted(account, invoke, monkeypatch):
+    import time
+
+    from c7n_plugins import findings
+    from c7n_plugins.elements.findings import FindingsNotPosted
+
+    class Rejecting:
+        def __init__(self, client):
+            self._client = client
+
+        def __getattr__(self, name):
+            return getattr(self._client, name)
+
+        def batch_import_findings(self, Findings):  # noqa: N803 - boto3's argument name
+            return {"SuccessCount": 0, "FailedCount": len(Findings), "FailedFindings": [
+                {"Id": f["Id"], "ErrorCode": "InternalException"} for f in Findings]}
+
+    original = findings.FindingStore.__init__
+    monkeypatch.setattr(findings.FindingStore, "__init__",
+                        lambda self, client, *a, **k: original(self, Rejecting(client), *a, **k))
+    monkeypatch.setattr(time, "sleep", lambda s: None)
+    account.client("sqs").create_queue(QueueName="orders")
+    with pytest.raises(FindingsNotPosted, match="1 finding"):
+        invoke("tag-compliance-sqs", _scheduled())
