@@ -13,6 +13,8 @@ Resources with no creating event in the window (older than CloudTrail's 90 days,
 or created in another region) still get their classification, and are counted as
 "creator unknown". Global services (IAM, Route 53, CloudFront) record their events
 in us-east-1, so their event names are looked up there whatever the region.
+Without a readable taxonomy the backfill still runs, with the shipped default
+(creator facts under the default keys; contract 4) and the taxonomy alert.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from typing import Any
 import boto3
 
 from c7n_plugins.classify import group_by_tags, resource_name, tags_for
-from c7n_plugins.taxonomy import Taxonomy, load_taxonomy, tags_to_dict
+from c7n_plugins.taxonomy import STACK_CREATOR_KEY, Taxonomy, sanitise_value, tags_to_dict
+from c7n_plugins.taxonomy_status import taxonomy_or_default
 from c7n_plugins.trail.events import EVENTS, resources_from_record
 from c7n_plugins.trail.identity import created_at
+from c7n_plugins.trail.stacks import CLOUDFORMATION, StackCreators, stack_id
 
 log = logging.getLogger("assetpack.backfill")
 GLOBAL_SOURCES = frozenset({"iam.amazonaws.com", "route53.amazonaws.com",
@@ -104,8 +108,15 @@ def _manager(resource_type: str, config):
     return policy.resource_manager
 
 
+def _stack_creator_tag(stacks: StackCreators, current: dict[str, str]) -> dict[str, str]:
+    stack = stack_id(current, None)
+    creator = stacks.creator(stack) if stack and STACK_CREATOR_KEY not in current else None
+    return {STACK_CREATOR_KEY: sanitise_value(creator)} if creator else {}
+
+
 def backfill_type(resource_type: str, config, taxonomy: Taxonomy,
-                  records: dict[tuple[str, str], dict], dryrun: bool) -> TypeResult:
+                  records: dict[tuple[str, str], dict], dryrun: bool,
+                  stacks: StackCreators | None = None) -> TypeResult:
     """Tag one type's resources that lack a creator; one tag call per identical tag set."""
     result = TypeResult(resource_type)
     manager = _manager(resource_type, config)
@@ -114,12 +125,15 @@ def backfill_type(resource_type: str, config, taxonomy: Taxonomy,
     for resource in manager.resources():
         current = tags_to_dict(resource.get("Tags"))
         if creator_key in current:
+            # Tagged at creation, maybe before CloudTrail could name the stack's creator.
+            if stacks and current[creator_key] == CLOUDFORMATION:
+                plans.append((resource, _stack_creator_tag(stacks, current)))
             continue
         result.lacking += 1
         record = next((records[(resource_type, i)] for i in _ids(manager, resource)
                        if (resource_type, i) in records), None)
         tags = tags_for(taxonomy, resource_type, resource_name(manager, resource), current,
-                        record)
+                        record, stacks=stacks)
         if creator_key in tags:
             result.with_creator += 1
         else:
@@ -139,8 +153,10 @@ def backfill_type(resource_type: str, config, taxonomy: Taxonomy,
 
 def run_backfill(session: boto3.Session | None = None, *, days: int = 90,
                  dryrun: bool = False, region: str | None = None,
-                 types: Iterable[str] | None = None) -> list[TypeResult]:
-    """Backfill ``types`` (default: every creation type); raises TaxonomyError first."""
+                 types: Iterable[str] | None = None,
+                 warnings: list[str] | None = None) -> list[TypeResult]:
+    """Backfill ``types`` (default: every creation type). When the taxonomy cannot be
+    read, the shipped default classifies and ``warnings`` gets one line saying so."""
     from c7n.config import Config
     from c7n.resources import load_resources
 
@@ -148,11 +164,13 @@ def run_backfill(session: boto3.Session | None = None, *, days: int = 90,
 
     session = session or boto3.Session(region_name=region)
     region = region or session.region_name or "us-east-1"
-    taxonomy = load_taxonomy(session)  # no taxonomy: nothing is listed or tagged
+    account = session.client("sts", region_name=region).get_caller_identity()["Account"]
+    taxonomy, error = taxonomy_or_default(session, account, region)
+    if error is not None and warnings is not None:
+        warnings.append(f"{error}; classified with the shipped default taxonomy")
     types = sorted(set(types or creation_types()))
     c7n_plugins.load()
     load_resources(types)
-    account = session.client("sts", region_name=region).get_caller_identity()["Account"]
     config = Config.empty(region=region, account_id=account, dryrun=dryrun)
     end = datetime.now(UTC)
     start = end - timedelta(days=days)
@@ -161,10 +179,12 @@ def run_backfill(session: boto3.Session | None = None, *, days: int = 90,
         client = session.client("cloudtrail", region_name=region_of)
         records.update(creation_records(client, event_names(types, global_only), start, end,
                                         types))
+    stacks = StackCreators(session.client("cloudtrail", region_name=region))
     results = []
     for rtype in types:
         try:
-            results.append(backfill_type(rtype, config, taxonomy, records, dryrun))
+            results.append(backfill_type(rtype, config, taxonomy, records, dryrun,
+                                         stacks=stacks))
         except Exception as err:  # noqa: BLE001 - one type's failure must not stop the rest
             log.info("%s: %s", rtype, err)  # the table reports it
             results.append(TypeResult(rtype, error=" ".join(str(err).split())[:120]))

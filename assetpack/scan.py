@@ -63,6 +63,8 @@ class ScanResult:
     findings: dict[str, int]
     api_calls: int
     seconds: float
+    # Why findings could not be posted (first few); non-empty makes the scan exit 1.
+    finding_errors: list[str] = field(default_factory=list)
 
     def totals(self) -> dict:
         by_sev: Counter = Counter()
@@ -139,13 +141,19 @@ def _reset_custodian_caches() -> None:
     reset_session_cache()
 
 
-def _own_copy_and_count(manager, seen: dict[str, set]) -> None:
-    """Give the policy its own copy of the cached resources, and count them.
+def _own_copy_and_count(manager, seen: dict[str, set],
+                        existing: dict[str, set[str] | None] | None = None) -> None:
+    """Give the policy its own copy of the cached resources, and count them; with
+    ``existing``, also record (under the policy's name) the ARN of every resource it
+    looks at: a finding whose resource is not among them is archived (contract 2),
+    and a policy with no entry (or None) cannot tell, so it archives nothing.
 
     Policies of one type share Custodian's cached resource dicts; filters annotate
     them (matched rules, permissions), so without a copy one check's annotations
     would steer the next check's filters and actions.
     """
+    from c7n_plugins.elements.findings import existing_arns
+
     original = manager.filter_resources
     key = manager.resource_type.id
 
@@ -153,6 +161,11 @@ def _own_copy_and_count(manager, seen: dict[str, set]) -> None:
         seen[manager.type].update(
             (r.get(key), json.dumps(tags_to_dict(r.get("Tags")), sort_keys=True))
             for r in resources)
+        if existing is not None:
+            name = manager.ctx.policy.name
+            arns = existing_arns(manager, resources)
+            known = existing.get(name, set())
+            existing[name] = None if arns is None or known is None else known | arns
         return original(copy.deepcopy(resources), event)
 
     manager.filter_resources = own_copy
@@ -181,11 +194,15 @@ def run_scan(
     from c7n.config import Config
     from c7n.policy import PolicyCollection
 
-    from c7n_plugins.elements.findings import build_findings
-    from c7n_plugins.findings import Control, FindingStore
+    from c7n_plugins.elements.findings import build_findings, names_match
+    from c7n_plugins.findings import Control, FindingStore, Scope, utc_now
 
     started = time.monotonic()
-    checks = [p for p in pack.load(files) if p.is_check and (names is None or p.name in names)]
+    run_started = utc_now()
+    everything = pack.load(files)
+    checks = [p for p in everything if p.is_check and (names is None or p.name in names)]
+    # Only a scan of the whole shipped pack may archive the findings of checks it lacks.
+    full_scan = files is None and names is None
     account, region = preflight(region)
     _reset_custodian_caches()
     out = Path(output_dir)
@@ -203,6 +220,7 @@ def run_scan(
     results: dict[str, PolicyResult] = {}
     findings: list[dict] = []
     ran_ok: list[str] = []
+    existing: dict[str, set[str] | None] = {}
     lock = threading.Lock()
     done = [0]
 
@@ -218,7 +236,7 @@ def run_scan(
                 # Elements initialise in validate (mark-for-op's time zone), as in
                 # `custodian run`; pack.load validated other instances of the policy.
                 policy.validate()
-                _own_copy_and_count(policy.resource_manager, seen)
+                _own_copy_and_count(policy.resource_manager, seen, existing)
                 matched = policy() or []
                 res.matched = len(matched)
                 new = build_findings(policy.resource_manager,
@@ -228,9 +246,12 @@ def run_scan(
                                              for r in matched])
                 res.remediated = dict(Counter(o["status"] for o in res.outcomes))
                 res.api_calls = _api_calls(out / policy.name)
+                looked = policy.name in existing
+                existing[policy.name] = names_match(new, existing.get(policy.name))
                 with lock:
                     findings.extend(new)
-                    ran_ok.append(policy.name)
+                    if looked:  # a policy that evaluated nothing (conditions) judges nothing
+                        ran_ok.append(policy.name)
             except Exception as err:  # noqa: BLE001 - one policy never stops the scan
                 log.error("policy %s failed: %s", policy.name, err)
                 log.debug("policy %s failed", policy.name, exc_info=True)
@@ -248,17 +269,21 @@ def run_scan(
     session = boto3.Session(region_name=region)
     counter.attach(session)
     store = FindingStore(session.client("securityhub"), account, region)
+    scope = Scope(ran=ran_ok, started=run_started,
+                  existing={k: v for k, v in existing.items() if v is not None},
+                  pack={p.name for p in everything} if full_scan else None)
     try:
-        store.reconcile(findings, ran_ok)
+        store.reconcile(findings, scope)
     except (ClientError, BotoCoreError) as err:
         log.error("could not post findings to Security Hub: %s", err)
-        store.stats["failed"] += len(findings)
+        store.stats["failed"] += max(len(findings), 1)
+        store.errors.append(f"Security Hub: {err}")
 
     result = ScanResult(
         account=account, region=region, output_dir=str(out), dryrun=dryrun,
         policies=[results[p.name] for p in checks if p.name in results],
         resources_seen=sum(len(v) for v in seen.values()),
-        groups=_group_counts(seen), findings=dict(store.stats),
+        groups=_group_counts(seen), findings=dict(store.stats), finding_errors=store.errors,
         api_calls=counter.total + sum(r.api_calls for r in results.values()),
         seconds=round(time.monotonic() - started, 2),
     )

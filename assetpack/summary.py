@@ -66,7 +66,8 @@ def _rows(result: ScanResult) -> list[tuple[str, str]]:
         *_cve_row(result),
         ("remediation", fixed),
         ("Security Hub findings", f"{f.get('imported', 0)} posted, {f.get('resolved', 0)} "
-                                  f"resolved, {f.get('failed', 0)} rejected"),
+                                  f"resolved, {f.get('archived', 0)} archived, "
+                                  f"{f.get('failed', 0)} not posted"),
         ("AWS API calls", str(result.api_calls)),
         ("wall time", f"{result.seconds:.1f} s"),
         ("outputs", result.output_dir),

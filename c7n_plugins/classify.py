@@ -13,6 +13,7 @@ from typing import Any
 from c7n_plugins.taxonomy import Taxonomy, tags_to_dict
 from c7n_plugins.trail.events import event_spec_kinds
 from c7n_plugins.trail.identity import created_at, creator_from_record
+from c7n_plugins.trail.stacks import StackCreators, by_cloudformation, stack_id
 
 
 def resource_name(manager, resource: dict) -> str:
@@ -27,11 +28,13 @@ def resource_name(manager, resource: dict) -> str:
 
 
 def tags_for(taxonomy: Taxonomy, resource_type: str, name: str, current: dict[str, str],
-             record: dict | None, context: dict[str, Any] | None = None) -> dict[str, str]:
+             record: dict | None, context: dict[str, Any] | None = None,
+             stacks: StackCreators | None = None) -> dict[str, str]:
     """The tags to add: creator tags for a creating record, then the classification.
 
     Only a creating event names the creator: whoever later changes a resource is
-    not its creator. Existing tags are kept (the taxonomy decides exceptions).
+    not its creator. When CloudFormation made the call, ``stacks`` names who created
+    the stack. Existing tags are kept (the taxonomy decides exceptions).
     """
     add: dict[str, str] = {}
     creator = None
@@ -39,9 +42,11 @@ def tags_for(taxonomy: Taxonomy, resource_type: str, name: str, current: dict[st
         who = creator_from_record(record)
         creator = who.name
         if "create" in event_spec_kinds(record):
-            add.update(taxonomy.creator_tags(name=who.name, arn=who.arn,
-                                             created_at=created_at(record),
-                                             invoked_by=who.invoked_by, tags=current))
+            stack = stack_id(current, record) if stacks and by_cloudformation(record) else None
+            add.update(taxonomy.creator_tags(
+                name=who.name, arn=who.arn, created_at=created_at(record),
+                invoked_by=who.invoked_by, tags=current,
+                stack_creator=stacks.creator(stack) if stacks and stack else None))
     merged = {**current, **add}
     add.update(taxonomy.classify(resource_type, name, merged, context, creator))
     return add

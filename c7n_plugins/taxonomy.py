@@ -35,6 +35,9 @@ MAX_VALUE = 256
 MAX_MATCH_INPUT = 1024
 # Logical tags filled from the creating event, never by rules or the class table.
 EVENT_TAGS = ("creator", "creator-arn", "created-at", "invoked-by")
+# Who created the CloudFormation stack that created the resource; a taxonomy may
+# rename it by defining the logical tag "stack-creator".
+STACK_CREATOR_KEY = "asset:stack-creator"
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 
 TagsLike = Mapping[str, str] | Iterable[Mapping[str, str]] | None
@@ -544,6 +547,7 @@ class Taxonomy:
         created_at: str,
         invoked_by: str | None = None,
         tags: TagsLike = None,
+        stack_creator: str | None = None,
     ) -> dict[str, str]:
         """The creator tags (``asset:creator`` ...) missing from ``tags``, sanitised.
 
@@ -552,10 +556,10 @@ class Taxonomy:
         """
         current = tags_to_dict(tags)
         wanted = {"creator": name, "creator-arn": arn, "created-at": created_at,
-                  "invoked-by": invoked_by}
+                  "invoked-by": invoked_by, "stack-creator": stack_creator}
         out = {}
         for logical, raw in wanted.items():
-            key = self.key(logical)
+            key = self.key(logical) if logical in self._tags else STACK_CREATOR_KEY
             value = sanitise_value(raw) if raw else ""
             if value and key not in current:
                 out[key] = value

@@ -43,6 +43,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     Path(args.output_dir, "summary.md").write_text(summary.markdown(result))
     Path(args.output_dir, "remediation.md").write_text(summary.remediation_report(result))
     print(summary.table(result))
+    failed = result.findings.get("failed", 0)
+    if failed:
+        why = result.finding_errors[0] if result.finding_errors else "see the log"
+        return fail(f"{failed} finding(s) could not be posted to Security Hub after retries "
+                    f"({why})")
     return 0
 
 
@@ -78,16 +83,16 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from assetpack import backfill
-    from c7n_plugins.taxonomy import TaxonomyError
 
     types = [t.strip() for t in (args.types or "").split(",") if t.strip()] or None
+    warnings: list[str] = []
     try:
         results = backfill.run_backfill(days=args.days, dryrun=args.dryrun, region=args.region,
-                                        types=types)
-    except TaxonomyError as err:
-        return fail(f"{err}; nothing tagged")
+                                        types=types, warnings=warnings)
     except (BotoCoreError, ClientError) as err:
         return fail(f"cannot reach AWS: {err}")
+    for warning in warnings:
+        print(f"assetpack: warning: {warning}", file=sys.stderr)
     if args.dryrun:
         print("\n".join(backfill.plan_lines(results) or ["nothing to tag"]))
     print(backfill.table(results))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+COMPLIANCE_TYPES = ("COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA")
 # (account, region) -> {(rule, resource type, resource id): evaluation}
 _EVALUATIONS: dict[tuple[str, str], dict[tuple[str, str, str], dict]] = {}
 
@@ -35,6 +36,12 @@ def install() -> None:
         token = self._get_param("ResultToken")
         if not evaluations or not token:
             return original(self)  # moto's own errors for the missing parameters
+        for ev in evaluations:
+            if ev.get("ComplianceType") not in COMPLIANCE_TYPES:
+                from moto.config.exceptions import InvalidParameterValueException
+
+                raise InvalidParameterValueException(
+                    f"ComplianceType {ev.get('ComplianceType')!r} is not valid.")
         store = _EVALUATIONS.setdefault((self.current_account, self.region), {})
         now = datetime.now(UTC).isoformat()
         for ev in evaluations:

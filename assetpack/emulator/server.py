@@ -4,8 +4,8 @@ Runs in a child process (``python -m assetpack.emulator.server``) so the emulato
 and the pack use both cores. The child prints ``READY <port>`` once it listens;
 the parent reads that line, so no port is guessed and no sleep is needed.
 
-moto lacks a few behaviours the pack relies on (Security Hub filters and
-workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
+moto lacks a few behaviours the pack relies on (Security Hub filters, linear
+paging and workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
 the credential report's date, SSM fleet reads, Config evaluations outside test
 mode, Inspector's filtered findings and coverage, GuardDuty's findings, an
 instance's groups following its interface's), so the child adds them before

@@ -7,9 +7,11 @@ classification) from the CloudTrail record and the taxonomy in SSM Parameter
 Store. It never overwrites an existing tag unless the taxonomy says so, and
 tags resources that get identical tags in one call.
 
-If the taxonomy is missing or invalid, nothing is tagged: the error is logged
-and posted to Security Hub as a HIGH finding on the parameter, so someone fixes
-it instead of the estate being mis-tagged.
+If the taxonomy is missing or invalid, the creator facts are still written under
+the default keys and the classification comes from the shipped default taxonomy
+(who created a resource cannot be learnt later without CloudTrail history); a
+HIGH finding on the parameter says so until the taxonomy is readable again
+(:mod:`c7n_plugins.taxonomy_status`).
 """
 
 from __future__ import annotations
@@ -21,30 +23,12 @@ from c7n.utils import local_session, type_schema
 
 from c7n_plugins import registry
 from c7n_plugins.classify import group_by_tags, resource_name, tags_for
-from c7n_plugins.findings import Control, FindingBuilder, FindingStore
-from c7n_plugins.taxonomy import DEFAULT_PATH, TaxonomyError, load_taxonomy, tags_to_dict
+from c7n_plugins.taxonomy import tags_to_dict
+from c7n_plugins.taxonomy_status import taxonomy_or_default
 from c7n_plugins.trail.events import normalise_event
+from c7n_plugins.trail.stacks import stack_creators
 
 log = logging.getLogger("assetpack.autotag")
-
-
-def alert_taxonomy_unavailable(manager, path: str, error: Exception) -> None:
-    """Tell Security Hub that classification is stopped, and why."""
-    config = manager.config
-    control = Control(
-        policy="assetpack-taxonomy-unavailable", title="Asset taxonomy unavailable: "
-        "new resources are not being classified", description=str(error)[:1000],
-        severity="HIGH", category="tagging", security_control_id=None,
-        related_requirements=(), recommendation=f"Fix the SSM parameter {path} so it "
-        "validates against c7n_plugins/data/taxonomy.schema.json.")
-    arn = f"arn:aws:ssm:{config.region}:{config.account_id}:parameter{path}"
-    finding = FindingBuilder(control, config.account_id, config.region).build(
-        {"Type": "AwsSsmParameter", "Id": arn, "Region": config.region}, {})
-    try:
-        client = local_session(manager.session_factory).client("securityhub")
-        FindingStore(client, config.account_id, config.region).import_findings([finding])
-    except Exception as err:  # noqa: BLE001 - the log line below still carries the alert
-        log.error("could not post the taxonomy alert: %s", err)
 
 
 @registry.action("auto-tag-asset")
@@ -74,7 +58,9 @@ class AutoTagAsset(EventAction):
     """
 
     schema = type_schema("auto-tag-asset", **{"taxonomy-path": {"type": "string"}})
-    permissions = ("ssm:GetParameter", "securityhub:BatchImportFindings")
+    permissions = ("ssm:GetParameter", "securityhub:BatchImportFindings",
+                   "securityhub:GetFindings", "securityhub:BatchUpdateFindings",
+                   "cloudtrail:LookupEvents")
 
     def get_permissions(self):
         tag = self.manager.action_registry.get("tag")
@@ -86,16 +72,15 @@ class AutoTagAsset(EventAction):
             log.warning("auto-tag-asset needs a CloudTrail event; nothing tagged")
             return []
         record = normalise_event(event)
-        path = self.data.get("taxonomy-path")
-        try:
-            taxonomy = load_taxonomy(local_session(self.manager.session_factory), path)
-        except TaxonomyError as err:
-            log.error("taxonomy unavailable, nothing tagged: %s", err)
-            alert_taxonomy_unavailable(self.manager, path or DEFAULT_PATH, err)
-            return []
+        config = self.manager.config
+        session = local_session(self.manager.session_factory)
+        taxonomy, _ = taxonomy_or_default(session, config.account_id, config.region,
+                                          self.data.get("taxonomy-path"))
         rtype = f"aws.{self.manager.type}"
+        stacks = stack_creators(session, config.region)
         plans = [(r, tags_for(taxonomy, rtype, resource_name(self.manager, r),
-                              tags_to_dict(r.get("Tags")), record)) for r in resources]
+                              tags_to_dict(r.get("Tags")), record, stacks=stacks))
+                 for r in resources]
         tag = self.manager.action_registry.get("tag")
         results = []
         for tags, group in group_by_tags(plans):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
 from c7n_plugins import registry
-from c7n_plugins.taxonomy import TaxonomyError, load_taxonomy
+from c7n_plugins.taxonomy_status import require_taxonomy
 
-log = logging.getLogger("assetpack.tagcompliance")
 ANNOTATION = "c7n:tag-violations"
 
 
@@ -23,8 +20,10 @@ class AssetTagViolations(Filter):
     every taxonomy change would mean editing every policy; this filter reads the
     taxonomy (SSM Parameter Store, cached per run) and applies its per-class
     requirements (``asset:data-classification`` only for storage and databases, ...)
-    and its allowed values. A missing or invalid taxonomy matches nothing and logs an
-    error: a broken parameter must not flood every owner with false notices.
+    and its allowed values. A missing or invalid taxonomy is an error, not a clean
+    result: the filter raises, so the policy fails and its findings stay as they are
+    (nothing is resolved, no owner gets a false notice), and a HIGH finding says the
+    taxonomy is unavailable until it is back.
 
     :example:
 
@@ -50,16 +49,15 @@ class AssetTagViolations(Filter):
 
     schema = type_schema("asset-tag-violations", **{"taxonomy-path": {"type": "string"}})
     schema_alias = False
-    permissions = ("ssm:GetParameter",)
+    permissions = ("ssm:GetParameter", "securityhub:BatchImportFindings",
+                   "securityhub:GetFindings", "securityhub:BatchUpdateFindings")
 
     def process(self, resources, event=None):
-        session = local_session(self.manager.session_factory)
-        try:
-            taxonomy = load_taxonomy(session, self.data.get("taxonomy-path"))
-        except TaxonomyError as err:
-            log.error("%s: taxonomy unavailable, tag compliance not checked: %s",
-                      self.manager.ctx.policy.name, err)
-            return []
+        config = self.manager.config
+        # Raises TaxonomyError: the policy fails, its findings are left untouched.
+        taxonomy = require_taxonomy(local_session(self.manager.session_factory),
+                                    config.account_id, config.region,
+                                    self.data.get("taxonomy-path"))
         rtype = f"aws.{self.manager.type}"
         matched = []
         for r in resources:

@@ -23,9 +23,10 @@ service session name such as ``AWSCloudFormation``), ``invoked_by`` names it. Th
 person stays the creator when the credentials were theirs (CloudFormation without a
 stack role runs with the caller's session). When the credentials belong to the
 service's own role (a CloudFormation stack role, a Service Catalog launch role, a
-service-linked role) nobody can be named, and the name says so instead of passing the
-role off as a person: ``cloudformation.amazonaws.com via role/legacy-cfn-exec`` (tag
-values allow no parentheses).
+service-linked role) the creator is that service's principal
+(``cloudformation.amazonaws.com``), as contract 4 says, never the role passed off as a
+person; the role stays in ``asset:creator-arn``. For CloudFormation, who created the
+stack is looked up separately (:mod:`c7n_plugins.trail.stacks`).
 """
 
 from __future__ import annotations
@@ -110,9 +111,10 @@ def _assumed_role(identity: dict[str, Any], invoked_by: str | None) -> Creator:
         service = _service_host(_after(issuer_arn, "/aws-service-role/").split("/", 1)[0])
     meaningless = not session or session.lower() == role.lower() or bool(
         _MEANINGLESS_SESSION.match(session))
-    if linked or service or (invoked_by and meaningless):
-        acting = invoked_by or service or "aws-service"
-        return Creator(f"{acting} via role/{role}", arn, acting, "AssumedRole")
+    acting = invoked_by or service
+    if acting and (linked or service or meaningless):
+        return Creator(acting, arn, acting, "AssumedRole")
+    # A service-linked role whose service cannot be read: the role, as for anyone.
     name = role if meaningless else f"{role}/{session}"
     return Creator(name, arn, invoked_by, "AssumedRole")
 

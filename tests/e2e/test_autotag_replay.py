@@ -54,8 +54,28 @@ def test_identity_kinds_read_as_people_expect(aws, replayer):
     assert names["iam-createuser-root.json"] == "root"
     assert names["sqs-createqueue-federated.json"] == "bob"
     assert names["ecr-createrepository-sso.json"] == "jane.doe@example.com"
-    assert names["lambda-createfunction-cloudformation-stack-role.json"].startswith(
-        "cloudformation.amazonaws.com")
+    assert names["lambda-createfunction-cloudformation-stack-role.json"] == \
+        "cloudformation.amazonaws.com"
+
+
+def test_stack_role_creation_names_the_service_and_who_created_the_stack(aws, replayer):
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from assetpack.emulator.activity import SAMPLES, seed_history
+    from c7n_plugins.trail import stacks
+
+    stacks.clear_cache()  # this account's history, not an earlier test's
+    stack = json.loads(SAMPLES.joinpath("cloudformation-createstack-sso.json").read_text())
+    stack["eventTime"] = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    seed_history(aws, [stack])
+    activity = next(a for a in ACTIVITIES if "cloudformation" in a.sample)
+    real_id, record = perform(aws, activity)
+    assert [o.error for o in replayer.replay(activity.sample, record)] == [None]
+    tags = read_tags("aws.lambda", real_id)
+    assert tags["asset:creator"] == "cloudformation.amazonaws.com"
+    assert tags["asset:creator-arn"].endswith(":assumed-role/legacy-cfn-exec/AWSCloudFormation")
+    assert tags["asset:stack-creator"] == "jane.doe@example.com"
 
 
 def test_existing_tags_are_not_overwritten(aws, replayer):
@@ -68,18 +88,47 @@ def test_existing_tags_are_not_overwritten(aws, replayer):
     assert read_tags("aws.s3", real_id)["asset:creator"] == "set-by-hand"
 
 
-def test_missing_taxonomy_tags_nothing_and_alerts(aws, tmp_path):
-    activity = ACTIVITIES[0]
-    real_id, record = perform(aws, activity)
-    aws.client("ssm").put_parameter(Name="/assetpack/taxonomy", Type="String",
-                                    Value='{"version": 1, "tags": "broken"}')
+@pytest.mark.parametrize("broken", ["missing", "invalid"])
+def test_broken_taxonomy_still_writes_creator_facts_and_alerts(broken, aws, tmp_path):
+    """Contract 4: the creation facts are never lost; the default taxonomy classifies;
+    one HIGH finding says so, and it is resolved once the taxonomy is back."""
     from c7n_plugins.taxonomy import clear_cache
+
+    prepare_account(aws)
+    ssm = aws.client("ssm")
+    good = ssm.get_parameter(Name="/assetpack/taxonomy")["Parameter"]["Value"]
+    if broken == "missing":
+        ssm.delete_parameter(Name="/assetpack/taxonomy")
+    else:
+        ssm.put_parameter(Name="/assetpack/taxonomy", Type="String", Overwrite=True,
+                          Value='{"version": 1, "tags": "broken"}')
     clear_cache()
-    Replayer(tmp_path, "us-east-1", "123456789012", TAGGERS).replay(activity.sample, record)
-    assert not any(k.startswith("asset:") for k in read_tags("aws.s3", real_id))
+    replayer = Replayer(tmp_path, "us-east-1", "123456789012", TAGGERS)
+    for activity in ACTIVITIES:
+        real_id, record = perform(aws, activity)
+        assert [o.error for o in replayer.replay(activity.sample, record)] == [None]
+        tags = read_tags(activity.resource_type, real_id)
+        who = creator_from_record(normalise_event(record))
+        assert tags["asset:creator"] == who.name, activity.sample
+        assert tags["asset:created-at"] == created_at(normalise_event(record))
+        assert tags.get("asset:creator-arn") == (who.arn or None)
+        assert tags.get("asset:invoked-by") == who.invoked_by
+        assert tags["asset:class"] == CLASS[activity.resource_type]
     alerts = aws.client("securityhub").get_findings()["Findings"]
     assert [f["GeneratorId"] for f in alerts] == ["assetpack-taxonomy-unavailable"]
     assert alerts[0]["Severity"]["Label"] == "HIGH"
+    assert alerts[0]["Compliance"]["Status"] == "FAILED"
+
+    ssm.put_parameter(Name="/assetpack/taxonomy", Type="String", Overwrite=True, Value=good,
+                      Tier="Advanced")
+    clear_cache()
+    activity = ACTIVITIES[0]
+    real_id, record = perform(aws, activity)
+    replayer.replay(activity.sample, record)
+    (alert,) = aws.client("securityhub").get_findings()["Findings"]
+    assert alert["Compliance"]["Status"] == "PASSED"
+    assert alert["Workflow"]["Status"] == "RESOLVED"
+    assert alert["CreatedAt"] == alerts[0]["CreatedAt"]
 
 
 def test_failed_call_is_not_routed(replayer):

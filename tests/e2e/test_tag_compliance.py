@@ -16,7 +16,7 @@ from assetpack import pack
 from assetpack.demo import prepare_account
 from assetpack.emulator.estate import tag_list
 from assetpack.emulator.estate.tagging import HOSTILE, good_tags
-from c7n_plugins.taxonomy import Taxonomy, clear_cache
+from c7n_plugins.taxonomy import Taxonomy, TaxonomyError, clear_cache
 
 pytestmark = pytest.mark.e2e
 POLICIES = {p.name: p.data for p in pack.load([pack.policies_root() / "tagging"
@@ -60,12 +60,52 @@ def test_hostile_tag_values_are_reported_safely(account, tmp_path):
         assert len(line) < 200
 
 
-def test_missing_taxonomy_matches_nothing(account, tmp_path, caplog):
+def test_missing_taxonomy_is_an_error_not_a_clean_result(account, tmp_path):
     _bucket(account, "legacy-untagged", {})
     account.client("ssm").delete_parameter(Name="/assetpack/taxonomy")
     clear_cache()
-    assert run("tag-compliance-s3", tmp_path) == []
-    assert "taxonomy unavailable" in caplog.text
+    with pytest.raises(TaxonomyError, match="not found"):
+        run("tag-compliance-s3", tmp_path)
+
+
+def _tag_findings(session) -> dict[str, dict]:
+    found = session.client("securityhub").get_findings()["Findings"]
+    return {f["GeneratorId"] + " " + f["Resources"][0]["Id"].rsplit(":", 1)[-1]: f
+            for f in found}
+
+
+def test_scan_without_taxonomy_resolves_nothing_and_alerts_until_it_is_back(account, tmp_path):
+    from assetpack.scan import run_scan
+
+    files = [pack.policies_root() / "tagging" / "tag-compliance.yml"]
+    names = {"tag-compliance-s3", "tag-compliance-sqs"}
+    _bucket(account, "legacy-untagged", {})
+    account.client("sqs").create_queue(QueueName="legacy-queue")
+    run_scan(tmp_path / "1", dryrun=True, files=files, names=names)
+    before = _tag_findings(account)
+    assert {k for k, f in before.items() if f["Compliance"]["Status"] == "FAILED"} == {
+        "tag-compliance-s3 legacy-untagged", "tag-compliance-sqs legacy-queue"}
+
+    ssm = account.client("ssm")
+    good = ssm.get_parameter(Name="/assetpack/taxonomy")["Parameter"]["Value"]
+    ssm.delete_parameter(Name="/assetpack/taxonomy")
+    clear_cache()
+    result = run_scan(tmp_path / "2", dryrun=True, files=files, names=names)
+    assert all("taxonomy parameter" in p.error for p in result.policies)
+    during = _tag_findings(account)
+    for key, finding in before.items():  # nothing resolved, archived or touched
+        assert during[key] == finding
+    alert = during["assetpack-taxonomy-unavailable parameter/assetpack/taxonomy"]
+    assert (alert["Severity"]["Label"], alert["Compliance"]["Status"]) == ("HIGH", "FAILED")
+
+    ssm.put_parameter(Name="/assetpack/taxonomy", Type="String", Value=good, Tier="Advanced")
+    clear_cache()
+    result = run_scan(tmp_path / "3", dryrun=True, files=files, names=names)
+    assert not any(p.error for p in result.policies)
+    after = _tag_findings(account)
+    alert = after["assetpack-taxonomy-unavailable parameter/assetpack/taxonomy"]
+    assert (alert["Compliance"]["Status"], alert["Workflow"]["Status"]) == ("PASSED", "RESOLVED")
+    assert after["tag-compliance-s3 legacy-untagged"]["Compliance"]["Status"] == "FAILED"
 
 
 def test_violation_is_marked_and_owner_notified(account, tmp_path):

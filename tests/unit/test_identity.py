@@ -27,6 +27,10 @@ FIXTURE_CREATORS = {
     "rds-createdbinstance-botocore-session.json":
         Creator("legacy-deployer", _sts("legacy-deployer", "botocore-session-1741079700"),
                 None, "AssumedRole"),
+    "cloudformation-createstack-sso.json":
+        Creator("jane.doe@example.com",
+                _sts("AWSReservedSSO_AdministratorAccess_3f1c2a9b8d7e6f50",
+                     "jane.doe@example.com"), None, "IdentityCenterUser"),
     "ecr-createrepository-sso.json":
         Creator("jane.doe@example.com",
                 _sts("AWSReservedSSO_AdministratorAccess_3f1c2a9b8d7e6f50",
@@ -42,18 +46,18 @@ FIXTURE_CREATORS = {
         Creator("ecs-tasks.amazonaws.com", "", "ecs-tasks.amazonaws.com", "AWSService"),
     "sts-assumerole-awsaccount.json": Creator("account/444455556666", "", None, "AWSAccount"),
     "ec2-createnetworkinterface-ecs-service-linked-role.json":
-        Creator("ecs.amazonaws.com via role/AWSServiceRoleForECS",
+        Creator("ecs.amazonaws.com",
                 _sts("AWSServiceRoleForECS", "ecs-service-scheduler"), "ecs.amazonaws.com",
                 "AssumedRole"),
     "lambda-createfunction-cloudformation-stack-role.json":
-        Creator("cloudformation.amazonaws.com via role/legacy-cfn-exec",
+        Creator("cloudformation.amazonaws.com",
                 _sts("legacy-cfn-exec", "AWSCloudFormation"), "cloudformation.amazonaws.com",
                 "AssumedRole"),
     "ecs-createservice-cloudformation-user-session.json":
         Creator("platform-admin/jane.doe", _sts("platform-admin", "jane.doe"),
                 "cloudformation.amazonaws.com", "AssumedRole"),
     "elasticloadbalancing-createloadbalancer-classic-eks.json":
-        Creator("eks.amazonaws.com via role/legacy-eks-cluster-role",
+        Creator("eks.amazonaws.com",
                 _sts("legacy-eks-cluster-role", "1741091230118372590"), "eks.amazonaws.com",
                 "AssumedRole"),
     "logs-createloggroup-ecs-task-role.json":
@@ -138,7 +142,7 @@ def test_person_using_a_service_stays_the_creator():
 def test_service_sessions_are_not_passed_off_as_people(session, service):
     # Even without invokedBy (some records lack it), the session name gives the service away.
     creator = creator_from_record(_assumed("launch-role", session))
-    assert creator == Creator(f"{service} via role/launch-role", _sts("launch-role", session),
+    assert creator == Creator(service, _sts("launch-role", session),
                               service, "AssumedRole")
 
 
@@ -146,8 +150,8 @@ def test_service_linked_role_without_invoked_by_names_its_service():
     record = _assumed("AWSServiceRoleForElasticLoadBalancing", "ElasticLoadBalancing",
                       role_path="/aws-service-role/elasticloadbalancing.amazonaws.com/")
     creator = creator_from_record(record)
-    assert creator.name == ("elasticloadbalancing.amazonaws.com "
-                            "via role/AWSServiceRoleForElasticLoadBalancing")
+    assert creator.name == "elasticloadbalancing.amazonaws.com"
+    assert creator.arn == _sts("AWSServiceRoleForElasticLoadBalancing", "ElasticLoadBalancing")
     assert creator.invoked_by == "elasticloadbalancing.amazonaws.com"
 
 

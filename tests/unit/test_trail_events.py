@@ -53,6 +53,7 @@ FIXTURE_RESOURCES = {
     "dynamodb-createtable-assumedrole.json": [
         ("aws.dynamodb-table", "legacy-customer-sessions-prod")],
     "ec2-createvolume-instance-profile.json": [("aws.ebs", "vol-0a1b2c3d4e5f60789")],
+    "cloudformation-createstack-sso.json": [],  # read for the stack's creator only
 }
 
 _TAGGED = {"requestParameters": {
