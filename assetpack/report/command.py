@@ -125,9 +125,10 @@ def send(session, collected: data.Collected, report: dict, html: str, opts: Opti
     config = mailer_config(opts.mailer_config)
     routes = config.get("routes") or {}
     sqs = session.client("sqs")
+    url = queue_url(sqs, config)
     batch = [messages.report_message(collected, report, opts.to, opts.lang, html),
              *messages.digest_messages(collected, routes, opts.lang)]
     try:
-        return messages.send(sqs, queue_url(sqs, config), batch)
+        return messages.send(sqs, url, batch)
     except (ClientError, BotoCoreError, RuntimeError) as err:
         raise ReportError(f"cannot queue the report for the mailer: {err}") from err

@@ -100,3 +100,11 @@ def test_report_with_unreachable_endpoint_is_one_clear_line(tmp_path, monkeypatc
     assert proc.stderr.strip().splitlines()[-1].startswith("assetpack: error: cannot read")
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def test_report_is_custodians_only_with_policy_files():
+    from assetpack.cli.main import _names_policies
+
+    assert _names_policies(["report", "-s", "out", "policies/compliance/s3.yml"])
+    assert not _names_policies(["report", "-o", "out", "--mailer-config", "mailer.yml"])
+    assert not _names_policies(["report", "--journal", "j.json", "--since", "7d"])
