@@ -316,7 +316,9 @@ def tag_compliance(c: Collected) -> list[dict[str, Any]]:
 def cost(c: Collected) -> dict[str, Any]:
     waste: dict[str, dict[str, Any]] = {}
     for i in c.open_items():
-        if i.category != "cost":
+        # Waste checks are category cost; a compliance check may price its finding too
+        # (an unused Elastic IP), one definition serving both.
+        if i.category != "cost" and not i.monthly_cost:
             continue
         row = waste.setdefault(i.generator, {"check": i.generator, "title": i.title,
                                              "resources": 0, "monthly_usd": 0.0})
