@@ -66,8 +66,10 @@ class PackPolicy:
 
     @property
     def is_check(self) -> bool:
-        """A check evaluates state (scan runs it); a responder needs an event."""
-        return self.mode_type not in EVENT_MODES
+        """A check evaluates state (scan runs it); a responder needs an event; a
+        reporting policy (the daily report) only runs where it is deployed."""
+        return (self.mode_type not in EVENT_MODES
+                and self.metadata.get("category") != "reporting")
 
 
 def policies_root() -> Path:
@@ -186,6 +188,8 @@ def posts_findings(policy: dict) -> bool:
     (a tagger reacting to a creation event has nothing to report)."""
     mode = (policy.get("mode") or {}).get("type", "pull")
     category = (policy.get("metadata") or {}).get("category")
+    if category == "reporting":
+        return False
     return mode not in EVENT_MODES or category in ("compliance", "vulnerability", "threat")
 
 

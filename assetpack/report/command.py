@@ -92,9 +92,6 @@ def run(opts: Options) -> Outcome:
         collected = data.collect(session, since, journal)
     except (ClientError, BotoCoreError) as err:
         raise ReportError(f"cannot read Security Hub findings: {err}") from err
-    if journal is None:
-        collected.errors.append("remediation journal: no location (--journal or "
-                                "ASSETPACK_JOURNAL); fixed and pending counts are 0")
     history = History(opts.history or os.environ.get(HISTORY_ENV)
                       or str(opts.output_dir / "history"), session)
     today = collected.now.date().isoformat()

@@ -240,6 +240,9 @@ def collect(session, since: timedelta, journal=None, now: datetime | None = None
     errors: list[str] = []
     entries = _read(errors, "remediation journal",
                     lambda: list(journal.entries()) if journal else [], [])
+    if journal is None:
+        errors.append("remediation journal: no location (--journal or ASSETPACK_JOURNAL); "
+                      "fixed and pending counts are 0")
     budgets = _read(errors, "AWS Budgets",
                     lambda: fetch_budgets(session.client("budgets", region_name="us-east-1"),
                                           account), [])
