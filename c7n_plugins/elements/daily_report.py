@@ -3,7 +3,8 @@
 Runs the same code as ``assetpack report`` (:mod:`c7n_plugins.report`): it reads
 Security Hub, the journal (``ASSETPACK_JOURNAL``), AWS Budgets and the tagging
 API, keeps the day's snapshot (the trend) and ``report.json`` in the pack's S3
-bucket, and queues the report and one digest per route for the mailer.
+bucket, publishes the snapshot's counts to CloudWatch (the Grafana dashboards) and
+queues the report and one digest per route for the mailer.
 
 The HTML is not rendered here: the Lambda runtime has no Jinja2, and a second,
 hand-escaped renderer would be a copy of the template that drifts. The report
@@ -21,7 +22,7 @@ from c7n.utils import local_session, type_schema
 
 from c7n_plugins import registry
 from c7n_plugins.journal import Journal
-from c7n_plugins.report import data, messages
+from c7n_plugins.report import data, messages, metrics
 from c7n_plugins.report.history import History
 
 
@@ -66,7 +67,7 @@ class DailyReport(Action):
     )
     permissions = ("sts:GetCallerIdentity", "securityhub:GetFindings", "budgets:ViewBudget",
                    "tag:GetResources", "s3:ListBucket", "s3:GetObject", "s3:PutObject",
-                   "sqs:GetQueueUrl", "sqs:SendMessage")
+                   "sqs:GetQueueUrl", "sqs:SendMessage", "cloudwatch:PutMetricData")
 
     def validate(self):
         try:
@@ -89,6 +90,7 @@ class DailyReport(Action):
         today = collected.now.date().isoformat()
         report = data.build_report(collected, history.load(30, before=today))
         history.save(report["snapshot"])
+        metrics.publish(session.client("cloudwatch"), report["snapshot"], collected.account)
         session.client("s3").put_object(
             Bucket=bucket, Key=f"{prefix}/{today}/report.json", ServerSideEncryption="AES256",
             Body=json.dumps(report, default=str, ensure_ascii=False).encode(),

@@ -80,3 +80,11 @@ def test_policy_keeps_snapshot_and_json_and_queues_messages(aws, tmp_path):
     (report_msg,) = [d for d in decoded if d["action"]["template"] == "daily-report"]
     assert report_msg["action"]["to"] == ["security-channel"]
     assert report_msg["assetpack"]["html"] is None  # rendered by the mailer, not in Lambda
+    cw = aws.client("cloudwatch")
+    listed = cw.list_metrics(Namespace="assetpack")["Metrics"]
+    severities = {d["Value"] for m in listed if m["MetricName"] == "OpenFindings"
+                  for d in m["Dimensions"] if d["Name"] == "Severity"}
+    assert severities == {"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"}
+    assert {m["MetricName"] for m in listed} == {"OpenFindings", "NewFindings",
+                                                  "ResolvedFindings", "FixedAutomatically",
+                                                  "NeedsHuman", "WasteMonthlyUSD"}
