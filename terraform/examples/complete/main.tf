@@ -68,3 +68,18 @@ module "ci_oidc" {
   scan_policy_arns     = module.custodian_role.pack_policy_arns
   state_bucket_name    = var.tf_state_bucket
 }
+
+module "reporting" {
+  source = "../../modules/reporting"
+
+  name_prefix = var.name_prefix
+}
+
+# Dashboards as code (dashboards/*.json) in the Managed Grafana workspace above.
+module "dashboards" {
+  source = "../../modules/dashboards"
+
+  name_prefix    = var.name_prefix
+  region         = var.region
+  dashboards_dir = "${path.root}/../../../dashboards"
+}
