@@ -145,7 +145,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     opts = Options(Path(args.output_dir), since=args.since, lang=args.lang, send=args.send,
                    journal=args.journal, history=args.history,
                    mailer_config=args.mailer_config, to=args.to or ["default"],
-                   region=args.region)
+                   region=args.region, source=args.source)
     try:
         out = run(opts)
     except ValueError as err:
@@ -231,6 +231,9 @@ def register(sub) -> None:
                         "ASSETPACK_MAILER_CONFIG): queue_url and routes")
     report.add_argument("--to", action="append", metavar="ROUTE",
                         help="route(s) that receive the whole report (default: default)")
+    report.add_argument("--from", dest="source", metavar="REPORT_JSON",
+                        help="render a report.json computed earlier (a file or s3://...: "
+                        "the daily Lambda's) instead of reading AWS")
     report.add_argument("-r", "--region")
     report.set_defaults(func=cmd_report)
 

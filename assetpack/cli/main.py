@@ -37,7 +37,8 @@ def _org(argv: list[str]) -> int:
 
 
 # Options of the pack's report whose value may be a file: not a policy file.
-REPORT_FILE_OPTIONS = ("--mailer-config", "--journal", "--history", "-o", "--output-dir")
+REPORT_FILE_OPTIONS = ("--mailer-config", "--journal", "--history", "-o", "--output-dir",
+                       "--from")
 
 
 def _names_policies(argv: list[str]) -> bool:

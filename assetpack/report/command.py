@@ -37,6 +37,7 @@ class Options:
     mailer_config: str | None = None
     to: list[str] = field(default_factory=lambda: [messages.DEFAULT_ROUTE])
     region: str | None = None
+    source: str | None = None  # render this report.json (a file or s3://) instead
 
 
 @dataclass
@@ -80,8 +81,38 @@ def queue_url(sqs, config: dict[str, Any]) -> str:
                           f"{DEFAULT_QUEUE}: {err.response['Error']['Message']}") from err
 
 
+def load_report(source: str, session) -> dict[str, Any]:
+    """A report.json written earlier, e.g. by the daily Lambda in the reports bucket."""
+    try:
+        if source.startswith("s3://"):
+            bucket, _, key = source[len("s3://"):].partition("/")
+            body = session.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+        else:
+            body = Path(source).read_bytes()
+        report = json.loads(body)
+    except (OSError, ValueError, ClientError, BotoCoreError) as err:
+        raise ReportError(f"cannot read the report {source}: {err}") from err
+    if not isinstance(report, dict) or "headline" not in report:
+        raise ReportError(f"{source} is not a report.json")
+    return report
+
+
+def render_only(opts: Options) -> Outcome:
+    """Render a computed report (the Lambda's) where Jinja2 is: HTML and a JSON copy."""
+    report = load_report(opts.source, boto3.Session(region_name=opts.region))
+    opts.output_dir.mkdir(parents=True, exist_ok=True)
+    out = Outcome(opts.output_dir / "report.html", opts.output_dir / "report.json", report, "")
+    out.html.write_text(render_html(report, opts.lang), encoding="utf-8")
+    out.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
 def run(opts: Options) -> Outcome:
     since = data.parse_since(opts.since)  # ValueError: a usage error
+    if opts.source:
+        if opts.send:
+            raise ValueError("--from renders a report; --send needs a fresh one (drop --from)")
+        return render_only(opts)
     session = boto3.Session(region_name=opts.region)
     location = journal_location(opts)
     try:

@@ -88,3 +88,19 @@ def test_policy_keeps_snapshot_and_json_and_queues_messages(aws, tmp_path):
     assert {m["MetricName"] for m in listed} == {"OpenFindings", "NewFindings",
                                                   "ResolvedFindings", "FixedAutomatically",
                                                   "NeedsHuman", "WasteMonthlyUSD"}
+
+
+def test_lambda_report_renders_where_jinja2_is(aws, tmp_path):
+    from assetpack.cli.main import main
+
+    seed(aws, tmp_path / "journal", tmp_path / "unused")
+    aws.client("s3").create_bucket(Bucket=BUCKET)
+    aws.client("sqs").create_queue(QueueName="assetpack-notify")
+    _policy(tmp_path)()
+    keys = [o["Key"] for o in aws.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]]
+    (key,) = [k for k in keys if k.endswith("/report.json")]
+    out = tmp_path / "rendered"
+    assert main(["report", "--from", f"s3://{BUCKET}/{key}", "-o", str(out), "--lang", "ko"]) == 0
+    html = (out / "report.html").read_text()
+    assert "일일 점검 보고서" in html and html.count("class='bar'") == 5 + 5 + 6
+    assert main(["report", "--from", str(tmp_path / "nope.json"), "-o", str(out)]) == 1
