@@ -65,6 +65,8 @@ class DailyReport(Action):
         routes={"type": "array", "items": {"type": "string"}},
         lang={"enum": ["en", "ko"]},
     )
+    # The S3 actions are granted on the reports bucket only (the role module's
+    # data_bucket_arns; assetpack.permissions keeps them off "*").
     permissions = ("sts:GetCallerIdentity", "securityhub:GetFindings", "budgets:ViewBudget",
                    "tag:GetResources", "s3:ListBucket", "s3:GetObject", "s3:PutObject",
                    "sqs:GetQueueUrl", "sqs:SendMessage", "cloudwatch:PutMetricData")

@@ -92,3 +92,22 @@ def test_module_folder_is_complete():
     assert all((REPORTING / f).is_file() for f in ("main.tf", "variables.tf", "outputs.tf",
                                                     "versions.tf", "README.md"))
     assert Path(MODULES / "dashboards" / "README.md").is_file()
+
+
+def test_bucket_access_is_scoped_to_the_packs_buckets():
+    import json
+
+    from assetpack.permissions import ROLE_SCOPED
+    from tests.unit.test_terraform import GENERATED
+
+    granted = set(json.loads(GENERATED.read_text())["Statement"][0]["Action"])
+    assert not granted & ROLE_SCOPED, "object access must not be granted on *"
+    doc = module_doc(MODULES / "custodian-lambda-role")
+    runtime = _document(doc, "runtime")
+    scoped = {a: c["resources"] for d in runtime.get("dynamic", [])
+              for c in d["statement"]["content"] for a in as_list(c["actions"])
+              if c.get("sid", "").startswith("PackBuckets")}
+    assert set(scoped) == ROLE_SCOPED
+    assert scoped["s3:ListBucket"] == "${var.data_bucket_arns}"
+    role = named_blocks(module_doc(EXAMPLE), "module")["custodian_role"]
+    assert role["data_bucket_arns"] == ["${module.reporting.reports_bucket_arn}"]

@@ -56,6 +56,7 @@ module "custodian_role" {
   kms_key_arns            = [module.notifications.kms_key_arn]
   ses_identity_arns       = module.notifications.ses_identity_arns
   taxonomy_parameter_arns = [module.taxonomy.arn]
+  data_bucket_arns        = [module.reporting.reports_bucket_arn]
 }
 
 module "ci_oidc" {
