@@ -249,8 +249,21 @@ def collect(session, since: timedelta, journal=None, now: datetime | None = None
     assets = _read(errors, "Resource Groups Tagging API",
                    lambda: fetch_assets_by_class(session.client("resourcegroupstaggingapi")), {})
     return Collected(account=account, region=region, now=now, since=since,
-                     items=[Item.from_finding(f, taxonomy) for f in findings],
+                     items=items(findings, taxonomy, errors),
                      journal=entries, budgets=budgets, assets_by_class=assets, errors=errors)
+
+
+def items(findings: Iterable[dict], taxonomy: Taxonomy | None, errors: list[str]) -> list[Item]:
+    """Every finding as an :class:`Item`; a malformed one is counted in ``errors``, not fatal."""
+    out, bad = [], []
+    for f in findings:
+        try:
+            out.append(Item.from_finding(f, taxonomy))
+        except (AttributeError, TypeError, ValueError, KeyError):
+            bad.append(str(f.get("Id", "?")) if isinstance(f, dict) else "?")
+    if bad:
+        errors.append(f"{len(bad)} malformed finding(s) left out, e.g. {bad[0][:120]}")
+    return out
 
 
 def ordered_counts(counter: Counter, order: Iterable[str]) -> dict[str, int]:

@@ -154,3 +154,11 @@ def test_message_round_trips_in_c7n_mailer_format():
     assert json.loads(zlib.decompress(base64.b64decode(body))) == json.loads(
         json.dumps(msg, default=str))
     assert msg["action"]["template"] == "daily-digest" and msg["action"]["to"] == ["default"]
+
+
+def test_a_malformed_finding_is_left_out_and_said():
+    errors: list[str] = []
+    got = data.items([finding(), finding(Id="bad", Resources=[{"Tags": "junk"}]), "junk"],
+                     None, errors)
+    assert [i.id for i in got] == ["f1"]
+    assert errors == ["2 malformed finding(s) left out, e.g. bad"]
