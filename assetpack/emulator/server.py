@@ -126,7 +126,15 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from assetpack.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
+    from assetpack.emulator import (
+        cloudtrail,
+        iam,
+        securityhub,
+        ssm,
+        ssm_automation,
+        tagging,
+        xray,
+    )
 
     securityhub.install()
     tagging.install()
@@ -134,6 +142,7 @@ def _serve() -> None:
     ssm.install()
     cloudtrail.install()
     ssm_automation.install()
+    xray.install()
     app = cloudtrail.wrap(DomainDispatcherApplication(create_backend_app))
     server = make_server(
         LOOPBACK, args.port, app, threaded=True, request_handler=MotoRequestHandler

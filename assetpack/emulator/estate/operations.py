@@ -7,7 +7,8 @@
   checks replay recorded responses (``tests/placebo/data``).
 - Observability: the web service's collector sidecar logs nowhere (twin: the
   hardened app service); the legacy functions have no active tracing (twin: a new
-  function with it).
+  function with it). The AMP workspace and X-Ray sampling rule exist, as
+  ``terraform/modules/reporting`` creates them (their absence is a placebo flight).
 """
 
 from __future__ import annotations
@@ -107,7 +108,17 @@ def _telemetry(estate) -> None:
                   compliant=["legacy-order-worker-v2"])
 
 
+def _telemetry_backends(estate) -> None:
+    estate.client("amp").create_workspace(alias="assetpack")
+    estate.client("xray").create_sampling_rule(SamplingRule={
+        "RuleName": "assetpack-default", "ResourceARN": "*", "Priority": 9000,
+        "FixedRate": 0.05, "ReservoirSize": 1, "ServiceName": "*", "ServiceType": "*",
+        "Host": "*", "HTTPMethod": "*", "URLPath": "*", "Version": 1})
+    estate.created += 2
+
+
 def build(estate) -> None:
+    _telemetry_backends(estate)
     _volumes_and_instances(estate)
     _load_balancers(estate)
     _log_groups(estate)
