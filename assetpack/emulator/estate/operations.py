@@ -98,7 +98,10 @@ def _telemetry(estate) -> None:
     if {"legacy-web", "legacy-app"} <= set(services):
         estate.expect("ecs-service-telemetry", violating=[services["legacy-web"]],
                       compliant=[services["legacy-app"]])
-    role = lam.get_function(FunctionName="legacy-order-worker")["Configuration"]["Role"]
+    try:  # the legacy functions (serverless part) may not be built (ASSETPACK_ESTATE_ONLY)
+        role = lam.get_function(FunctionName="legacy-order-worker")["Configuration"]["Role"]
+    except lam.exceptions.ResourceNotFoundException:
+        return
     lam.create_function(FunctionName="legacy-order-worker-v2", Runtime="python3.12", Role=role,
                         Handler="index.handler", Code={"ZipFile": _code()},
                         TracingConfig={"Mode": "Active"},
