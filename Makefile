@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install generated
+.PHONY: demo test bench lint install generated browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,8 @@ lint: $(STAMP)
 generated: $(STAMP)
 	$(BIN)/assetpack coverage --write
 	$(BIN)/assetpack permissions > terraform/generated/custodian-permissions.json
+
+# The headless browser and Korean fonts the report's screenshot test uses (Debian).
+browser:
+	command -v chromium >/dev/null && fc-list :lang=ko | grep -q . || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }

@@ -82,10 +82,25 @@ def show_autotagging(session, output_dir: Path) -> int:
     return tagged
 
 
+def write_reports(out: Path) -> list[Path]:
+    """The daily report of the demo estate, in English and Korean (one snapshot)."""
+    from assetpack.report.command import Options
+    from assetpack.report.command import run as report
+
+    journal = out / "scan" / "journal"
+    written = []
+    for lang, folder in (("en", out / "report"), ("ko", out / "report" / "ko")):
+        result = report(Options(folder, lang=lang, history=str(out / "report" / "history"),
+                                journal=str(journal) if journal.is_dir() else None))
+        written.append(result.html)
+    return written
+
+
 def run_demo(output_dir: str, scale: int = 1) -> int:
     import boto3
 
     from assetpack.emulator import estate, server
+    from assetpack.report.command import ReportError
     from assetpack.scan import ScanError, run_scan
 
     out = Path(output_dir)
@@ -136,7 +151,11 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         from assetpack.notify_demo import describe, run_notifications
         notified = run_notifications(session, out, queue_url)
         _done(t0, describe(notified, out))
-    except ScanError as err:
+
+        t0 = _step("daily report: Security Hub (every product), journal, budgets, snapshots")
+        reports = write_reports(out)
+        _done(t0, ", ".join(str(p) for p in reports))
+    except (ScanError, ReportError) as err:
         return fail(str(err))
     finally:
         emulator.__exit__(None, None, None)
@@ -161,4 +180,6 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
     print(f"threats (GuardDuty): {threat_line}")
     print(f"outputs: {out}/summary.md, {out}/remediation.md, {out}/summary.json, "
           f"{out}/scan/<policy>/resources.json, {out}/notifications/index.html")
+    print(f"daily report: {out}/report/report.html (Korean: {out}/report/ko/report.html), "
+          f"numbers in {out}/report/report.json")
     return 0

@@ -66,8 +66,10 @@ class PackPolicy:
 
     @property
     def is_check(self) -> bool:
-        """A check evaluates state (scan runs it); a responder needs an event."""
-        return self.mode_type not in EVENT_MODES
+        """A check evaluates state (scan runs it); a responder needs an event; a
+        reporting policy (the daily report) only runs where it is deployed."""
+        return (self.mode_type not in EVENT_MODES
+                and self.metadata.get("category") != "reporting")
 
 
 def policies_root() -> Path:
@@ -188,6 +190,8 @@ def posts_findings(policy: dict) -> bool:
     is the journal and the alert, not a second finding)."""
     mode = (policy.get("mode") or {}).get("type", "pull")
     category = (policy.get("metadata") or {}).get("category")
+    if category == "reporting":
+        return False
     return mode not in EVENT_MODES or category in ("compliance", "vulnerability")
 
 

@@ -20,6 +20,11 @@ BASELINE = (
 )
 
 
+# Object access to the pack's own buckets (the daily report's snapshots, the journal):
+# the role module grants these on those buckets only (data_bucket_arns), never on "*".
+ROLE_SCOPED = frozenset({"s3:GetObject", "s3:PutObject", "s3:ListBucket"})
+
+
 def pack_permissions() -> dict[str, set[str]]:
     """Per policy (deploy form), the union of its resource, filters' and actions' permissions."""
     from c7n.config import Config
@@ -39,7 +44,7 @@ def pack_permissions() -> dict[str, set[str]]:
 def iam_policy(per_policy: dict[str, set[str]]) -> dict:
     actions = set(BASELINE)
     for perms in per_policy.values():
-        actions.update(perms)
+        actions.update(perms - ROLE_SCOPED)
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "AssetPackPolicies", "Effect": "Allow", "Action": sorted(actions),
          "Resource": "*"}]}

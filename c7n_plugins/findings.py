@@ -68,6 +68,11 @@ DEFAULT_TYPE = "Software and Configuration Checks/AWS Security Best Practices"
 # roll-up's worst severity, its CVE ids) annotates the resource with this key:
 # ``Severity`` and ``Note`` replace the defaults, ``ProductFields`` are added.
 REFINEMENT = "c7n:FindingRefinement"
+# A cost check's filter annotates each resource with its estimated monthly waste
+# (c7n_plugins.elements.waste); the finding carries it for the daily report.
+MONTHLY_COST = "c7n:monthly-waste-usd"
+COST_FIELD = "assetpack/monthly-cost-usd"
+TYPE_FIELD = "assetpack/resource-type"
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ class FindingBuilder:
     account: str
     region: str
     now: str = field(default_factory=utc_now)
+    resource_type: str = ""  # the Custodian type, e.g. "aws.s3": the report's class fallback
 
     def build(self, resource_asff: dict, resource: dict, status: str = "FAILED") -> dict:
         c = self.control
@@ -145,6 +151,10 @@ class FindingBuilder:
         if c.related_requirements:
             compliance["RelatedRequirements"] = list(c.related_requirements)
         fields = {"assetpack/policy": c.policy, "assetpack/category": c.category}
+        if self.resource_type:
+            fields[TYPE_FIELD] = self.resource_type
+        if resource.get(MONTHLY_COST) is not None:
+            fields[COST_FIELD] = f"{float(resource[MONTHLY_COST]):.2f}"
         tags = tags_to_dict(resource.get("Tags"))
         fields.update({k: str(tags[k]) for k in CLASSIFICATION_KEYS if tags.get(k)})
         finding = {

@@ -10,7 +10,6 @@ from pathlib import Path
 from assetpack import pack
 
 LATER = {
-    "report": "the daily inspection report",
     "deploy": "provisioning the Lambda-mode policies and the mailer",
 }
 
@@ -172,6 +171,31 @@ def cmd_mailer(args: argparse.Namespace) -> int:
             return 0 if result.ok else fail("some deliveries failed; they stay queued")
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from assetpack.report.command import Options, ReportError, run
+
+    opts = Options(Path(args.output_dir), since=args.since, lang=args.lang, send=args.send,
+                   journal=args.journal, history=args.history,
+                   mailer_config=args.mailer_config, to=args.to or ["default"],
+                   region=args.region, source=args.source)
+    try:
+        out = run(opts)
+    except ValueError as err:
+        return fail(str(err), 2)
+    except ReportError as err:
+        return fail(str(err))
+    head = out.report["headline"]
+    print(f"report: {head['open']} open findings, {head['new']} new, {head['resolved']} "
+          f"resolved, {head['fixed_automatically']} fixed automatically, "
+          f"{head['needs_human']} need a person")
+    print(f"wrote {out.html} and {out.json}; snapshot {out.snapshot or 'not kept'}")
+    for error in out.report["errors"]:
+        print(f"assetpack: warning: not read: {error}", file=sys.stderr)
+    if args.send:
+        print(f"queued {len(out.sent)} message(s) for the mailer (report and daily digests)")
+    return 0
+
+
 def _later(name: str):
     def run(args: argparse.Namespace) -> int:
         return fail(f"'{name}' ({LATER[name]}) is not built yet; see the project's issues", 2)
@@ -221,6 +245,29 @@ def register(sub) -> None:
     cov = sub.add_parser("coverage", help="the FSBP control coverage table (docs/coverage.md)")
     cov.add_argument("--write", action="store_true", help="rewrite docs/coverage.md")
     cov.set_defaults(func=cmd_coverage)
+
+    report = sub.add_parser("report", help="the daily inspection report (HTML and JSON); "
+                            "with policy files, Custodian's own report")
+    report.add_argument("-o", "--output-dir", default="out/report",
+                        help="where report.html and report.json go (default out/report)")
+    report.add_argument("--since", default="24h", help="window for new, resolved and fixed "
+                        "(e.g. 24h, 7d; default 24h)")
+    report.add_argument("--lang", choices=("en", "ko"), default="en")
+    report.add_argument("--send", action="store_true", help="queue the report and the daily "
+                        "digests for the mailer (contract 5)")
+    report.add_argument("--journal", help="remediation journal (default ASSETPACK_JOURNAL, "
+                        "else DIR/../journal)")
+    report.add_argument("--history", help="daily snapshots: a folder or s3://bucket/prefix "
+                        "(default ASSETPACK_HISTORY, else DIR/history)")
+    report.add_argument("--mailer-config", help="mailer configuration (default "
+                        "ASSETPACK_MAILER_CONFIG): queue_url and routes")
+    report.add_argument("--to", action="append", metavar="ROUTE",
+                        help="route(s) that receive the whole report (default: default)")
+    report.add_argument("--from", dest="source", metavar="REPORT_JSON",
+                        help="render a report.json computed earlier (a file or s3://...: "
+                        "the daily Lambda's) instead of reading AWS")
+    report.add_argument("-r", "--region")
+    report.set_defaults(func=cmd_report)
 
     gen = sub.add_parser("generate", help="rewrite the policy files generated from tables")
     gen.set_defaults(func=cmd_generate)

@@ -36,9 +36,15 @@ def _org(argv: list[str]) -> int:
     return org_cli.cli.main(args=argv, prog_name="assetpack org", standalone_mode=True) or 0
 
 
+# Options of the pack's report whose value may be a file: not a policy file.
+REPORT_FILE_OPTIONS = ("--mailer-config", "--journal", "--history", "-o", "--output-dir",
+                       "--from")
+
+
 def _names_policies(argv: list[str]) -> bool:
     """``report`` with policy files is Custodian's; without, the pack's daily report."""
-    return any(a.endswith((".yml", ".yaml", ".json")) for a in argv)
+    return any(a.endswith((".yml", ".yaml", ".json")) and prev not in REPORT_FILE_OPTIONS
+               for prev, a in zip(["", *argv], argv, strict=False))
 
 
 def parser() -> argparse.ArgumentParser:

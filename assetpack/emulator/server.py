@@ -139,6 +139,7 @@ def _serve() -> None:
         ssm,
         ssm_automation,
         tagging,
+        xray,
     )
 
     securityhub.install()
@@ -151,6 +152,7 @@ def _serve() -> None:
     inspector.install()
     guardduty.install()
     ec2.install()
+    xray.install()
     app = guardduty.wrap(inspector.wrap(cloudtrail.wrap(
         DomainDispatcherApplication(create_backend_app))))
     server = make_server(

@@ -58,7 +58,8 @@ def asff_resources(manager, resources: list[dict]) -> list[dict]:
 
 
 def build_findings(manager, control: Control, resources: list[dict]) -> list[dict]:
-    builder = FindingBuilder(control, manager.config.account_id, manager.config.region)
+    builder = FindingBuilder(control, manager.config.account_id, manager.config.region,
+                             resource_type=f"aws.{manager.type}")
     return [builder.build(asff, r) for asff, r in zip(asff_resources(manager, resources),
                                                       resources, strict=True)]
 

@@ -31,7 +31,7 @@ def test_unknown_argument_is_a_usage_error(capsys):
     assert "unrecognized arguments" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["deploy", "report"])
+@pytest.mark.parametrize("command", ["deploy"])
 def test_commands_of_later_issues_say_so_in_one_line(command, capsys):
     assert main([command]) == 2
     err = capsys.readouterr().err.strip()
@@ -95,3 +95,28 @@ def test_org_passes_through_to_c7n_org(capsys):
         main(["org", "--help"])
     assert exit_.value.code == 0
     assert "run" in capsys.readouterr().out
+
+
+def test_report_with_a_bad_window_is_a_usage_error(tmp_path, capsys):
+    assert main(["report", "-o", str(tmp_path), "--since", "yesterday"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--since 'yesterday'" in err
+
+
+def test_report_with_unreachable_endpoint_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    proc = subprocess.run([sys.executable, "-m", "assetpack.cli.main", "report", "-o",
+                           str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith("assetpack: error: cannot read")
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_report_is_custodians_only_with_policy_files():
+    from assetpack.cli.main import _names_policies
+
+    assert _names_policies(["report", "-s", "out", "policies/compliance/s3.yml"])
+    assert not _names_policies(["report", "-o", "out", "--mailer-config", "mailer.yml"])
+    assert not _names_policies(["report", "--journal", "j.json", "--since", "7d"])

@@ -38,6 +38,8 @@ EXPECTED_MODULES = {
     "security-baseline",
     "notifications",
     "ci-oidc",
+    "reporting",
+    "dashboards",
 }
 CLASSES = [
     "compute", "container", "database", "storage", "network",

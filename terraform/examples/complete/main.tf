@@ -57,6 +57,7 @@ module "custodian_role" {
   kms_key_arns            = [module.notifications.kms_key_arn]
   ses_identity_arns       = module.notifications.ses_identity_arns
   taxonomy_parameter_arns = [module.taxonomy.arn]
+  data_bucket_arns        = [module.reporting.reports_bucket_arn]
 }
 
 module "ci_oidc" {
@@ -68,4 +69,19 @@ module "ci_oidc" {
   custodian_role_arn   = module.custodian_role.role_arn
   scan_policy_arns     = module.custodian_role.pack_policy_arns
   state_bucket_name    = var.tf_state_bucket
+}
+
+module "reporting" {
+  source = "../../modules/reporting"
+
+  name_prefix = var.name_prefix
+}
+
+# Dashboards as code (dashboards/*.json) in the Managed Grafana workspace above.
+module "dashboards" {
+  source = "../../modules/dashboards"
+
+  name_prefix    = var.name_prefix
+  region         = var.region
+  dashboards_dir = "${path.root}/../../../dashboards"
 }

@@ -45,3 +45,18 @@ output "github_plan_role_arn" {
   description = "Store as the repository variable AWS_PLAN_ROLE_ARN."
   value       = module.ci_oidc.plan_role_arn
 }
+
+output "reports_bucket" {
+  description = "Daily snapshots and reports (assetpack report --history s3://<bucket>/reports/history)."
+  value       = module.reporting.reports_bucket_name
+}
+
+output "grafana_url" {
+  description = "Managed Grafana workspace with the assetpack dashboards."
+  value       = "https://${module.reporting.grafana_endpoint}"
+}
+
+output "prometheus_remote_write_url" {
+  description = "AMP remote-write endpoint for the ADOT collector sidecars."
+  value       = module.reporting.prometheus_remote_write_url
+}

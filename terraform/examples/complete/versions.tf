@@ -6,6 +6,10 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 5.40"
     }
+    grafana = {
+      source  = "grafana/grafana"
+      version = ">= 3.0"
+    }
   }
 }
 
@@ -23,4 +27,10 @@ provider "aws" {
       "asset:criticality" = var.criticality
     }
   }
+}
+
+# Provisions the dashboards through the workspace's short-lived service-account token.
+provider "grafana" {
+  url  = "https://${module.reporting.grafana_endpoint}"
+  auth = module.reporting.grafana_provisioning_token
 }

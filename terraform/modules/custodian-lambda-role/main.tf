@@ -141,6 +141,29 @@ data "aws_iam_policy_document" "runtime" {
     }
   }
 
+  # The pack's own buckets: the daily report's snapshots and report.json, the
+  # remediation journal. assetpack permissions leaves these actions out of the
+  # derived document, so they are granted here only.
+  dynamic "statement" {
+    for_each = length(var.data_bucket_arns) > 0 ? [1] : []
+    content {
+      sid       = "PackBucketsList"
+      effect    = "Allow"
+      actions   = ["s3:ListBucket"]
+      resources = var.data_bucket_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.data_bucket_arns) > 0 ? [1] : []
+    content {
+      sid       = "PackBucketsObjects"
+      effect    = "Allow"
+      actions   = ["s3:GetObject", "s3:PutObject"]
+      resources = [for arn in var.data_bucket_arns : "${arn}/*"]
+    }
+  }
+
   dynamic "statement" {
     for_each = length(var.output_bucket_arns) > 0 ? [1] : []
     content {

@@ -89,6 +89,12 @@ variable "output_bucket_arns" {
   default     = []
 }
 
+variable "data_bucket_arns" {
+  description = "The pack's own S3 buckets (ARNs) the functions read and write: the reports bucket (daily snapshots), the remediation journal."
+  type        = list(string)
+  default     = []
+}
+
 variable "log_group_prefixes" {
   description = "CloudWatch Logs group name prefixes the functions write to. Custodian names its functions custodian-<policy>; the mailer's is cloud-custodian-mailer."
   type        = list(string)
