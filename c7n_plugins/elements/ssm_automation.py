@@ -27,8 +27,11 @@ class StartAutomation(Action):
     ``parameters`` maps runbook parameters to JMESPath expressions evaluated on
     the resource; ``static-parameters`` are literal values, formatted with
     ``{account_id}``, ``{region}`` and ``{partition}``; ``role`` (formatted the
-    same way) is passed as ``AutomationAssumeRole``. When exactly one parameter
-    comes from the resource, resources are batched into rate-controlled
+    same way, required) is passed as ``AutomationAssumeRole``: the runbook acts as
+    that role (``assetpack-automation``, which Terraform creates with the runbooks'
+    own permissions), never as the caller. The change happens when the execution
+    runs, so ``asset-remediate`` reports it ``pending`` until it is seen done.
+    When exactly one parameter comes from the resource, resources are batched into rate-controlled
     executions (``TargetParameterName`` with ``ParameterValues`` targets), so a
     thousand buckets cost twenty API calls, not a thousand.
 
@@ -57,12 +60,12 @@ class StartAutomation(Action):
                   BucketName: Name
                 static-parameters:
                   VersioningState: Enabled
-                role: "arn:aws:iam::{account_id}:role/assetpack-remediation"
+                role: "arn:aws:iam::{account_id}:role/assetpack-automation"
     """
 
     schema = type_schema(
         "start-automation",
-        required=["document", "parameters"],
+        required=["document", "parameters", "role"],
         document={"type": "string", "minLength": 1},
         version={"type": "string"},
         parameters={"type": "object", "minProperties": 1,
