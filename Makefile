@@ -31,3 +31,4 @@ lint: $(STAMP)
 generated: $(STAMP)
 	$(BIN)/assetpack coverage --write
 	$(BIN)/assetpack permissions > terraform/generated/custodian-permissions.json
+	$(BIN)/assetpack permissions --format automation > terraform/generated/automation-permissions.json

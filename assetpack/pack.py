@@ -184,6 +184,23 @@ def metadata_errors(policy: dict) -> list[str]:
     return errors
 
 
+def remediation_errors(policy: dict, radius: dict[str, dict]) -> list[str]:
+    """An automatic fix must have a blast radius and a remedy (journal and undo)."""
+    from c7n_plugins.remedies import lookup
+
+    errors = []
+    if policy["name"] not in radius:
+        errors.append(f"remediation: auto needs its blast radius in {BLAST_RADIUS_FILE}")
+    rtype = policy.get("resource", "")
+    rtype = rtype if "." in rtype else f"aws.{rtype}"
+    for action in policy.get("actions") or []:
+        name = action if isinstance(action, str) else action.get("type", "")
+        if lookup(rtype, name) is None:
+            errors.append(f"no remedy for {rtype} {name} in c7n_plugins/remedies.py: "
+                          "it could not be journaled or undone")
+    return errors
+
+
 def load(files: Iterable[Path] | None = None, validate: bool = True) -> list[PackPolicy]:
     """Read the pack's policies; with ``validate``, raise :class:`PackError` on the first
     invalid file, naming it and every reason, before anything runs."""
@@ -226,8 +243,8 @@ def validate_policies(policies: list[PackPolicy]) -> None:
             schemas[rtype] = schema.generate([rtype])
         errors += [str(e) for e in schema.validate({"policies": [p.data]}, schemas[rtype])]
         errors += metadata_errors(p.data)
-        if p.metadata.get("remediation") == "auto" and p.name not in radius:
-            errors.append(f"remediation: auto needs its blast radius in {BLAST_RADIUS_FILE}")
+        if p.metadata.get("remediation") == "auto":
+            errors += remediation_errors(p.data, radius)
         if p.name in seen:
             errors.append(f"duplicate policy name (also in {seen[p.name]})")
         seen[p.name] = p.path

@@ -18,6 +18,17 @@ from c7n.utils import chunks, local_session, type_schema
 from c7n_plugins import registry
 
 BATCH = 50  # ParameterValues targets per rate-controlled execution (the API's limit)
+# What each runbook the pack starts calls, as its AutomationAssumeRole; from the
+# runbooks' own documentation (Systems Manager Automation runbook reference). The
+# role Terraform creates is granted exactly these (`assetpack permissions --format
+# automation`); a runbook missing here fails validation.
+RUNBOOK_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "AWS-EnableS3BucketEncryption": ("s3:PutEncryptionConfiguration",
+                                     "s3:GetEncryptionConfiguration"),
+    "AWSConfigRemediation-EnableCloudTrailLogFileValidation": (
+        "cloudtrail:UpdateTrail", "cloudtrail:GetTrail", "cloudtrail:DescribeTrails"),
+    "AWS-ConfigureS3BucketVersioning": ("s3:PutBucketVersioning", "s3:GetBucketVersioning"),
+}
 
 
 @registry.action("start-automation")
@@ -78,6 +89,10 @@ class StartAutomation(Action):
     permissions = ("ssm:StartAutomationExecution", "iam:PassRole")
 
     def validate(self):
+        if self.data["document"] not in RUNBOOK_PERMISSIONS:
+            raise PolicyValidationError(
+                f"start-automation: {self.data['document']} has no entry in "
+                "RUNBOOK_PERMISSIONS, so its role would lack what it calls")
         for name, expr in self.data["parameters"].items():
             try:
                 jmespath.compile(expr)

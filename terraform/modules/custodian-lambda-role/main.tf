@@ -141,6 +141,28 @@ data "aws_iam_policy_document" "runtime" {
     }
   }
 
+  # The remediation journal (contract 7): entries are written before each change,
+  # read back to settle pending changes, and listed by `assetpack undo`.
+  dynamic "statement" {
+    for_each = length(var.journal_bucket_arns) > 0 ? [1] : []
+    content {
+      sid       = "RemediationJournalObjects"
+      effect    = "Allow"
+      actions   = ["s3:GetObject", "s3:PutObject"]
+      resources = [for arn in var.journal_bucket_arns : "${arn}/*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.journal_bucket_arns) > 0 ? [1] : []
+    content {
+      sid       = "RemediationJournalList"
+      effect    = "Allow"
+      actions   = ["s3:ListBucket"]
+      resources = var.journal_bucket_arns
+    }
+  }
+
   dynamic "statement" {
     for_each = length(var.output_bucket_arns) > 0 ? [1] : []
     content {

@@ -89,6 +89,12 @@ variable "output_bucket_arns" {
   default     = []
 }
 
+variable "journal_bucket_arns" {
+  description = "Buckets (ARNs) of the remediation journal (security-baseline's journal_bucket_arn): read, written and listed."
+  type        = list(string)
+  default     = []
+}
+
 variable "log_group_prefixes" {
   description = "CloudWatch Logs group name prefixes the functions write to. Custodian names its functions custodian-<policy>; the mailer's is cloud-custodian-mailer."
   type        = list(string)

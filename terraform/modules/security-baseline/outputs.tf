@@ -47,3 +47,23 @@ output "findings_rule_arn" {
   description = "EventBridge rule forwarding Security Hub findings to the notification queue (null when disabled)."
   value       = one(aws_cloudwatch_event_rule.findings[*].arn)
 }
+
+output "journal_bucket_arn" {
+  description = "Bucket of the remediation journal (contract 7)."
+  value       = aws_s3_bucket.journal.arn
+}
+
+output "journal_location" {
+  description = "ASSETPACK_JOURNAL for the Lambdas and `assetpack undo --journal`."
+  value       = "s3://${aws_s3_bucket.journal.id}/journal"
+}
+
+output "automation_role_arn" {
+  description = "Role the pack's SSM Automation runbooks act as (AutomationAssumeRole)."
+  value       = aws_iam_role.automation.arn
+}
+
+output "sns_kms_key_arn" {
+  description = "Key the pack encrypts SNS topics with (alias/<prefix>-sns)."
+  value       = aws_kms_key.sns.arn
+}
