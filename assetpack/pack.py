@@ -43,9 +43,10 @@ LAMBDA_MODES = ("cloudtrail", "periodic", "config-rule", "config-poll-rule", "hu
 
 
 # Actions that change nothing a check judges: asking the owner (a notice tag, a
-# message) and writing the contract-4 classification tags. Any other action is a
-# change to the resource and needs `remediation: auto` (docs/conventions.md).
-NOTICE_ACTIONS = ("notify", "mark-for-op", "auto-tag-asset")
+# message), reporting a finding, and writing the contract-4 classification tags.
+# Any other action changes the resource and needs `remediation: auto`.
+NOTICE_ACTIONS = ("notify", "mark-for-op", "auto-tag-asset", "post-finding",
+                  "post-control-finding")
 BLAST_RADIUS_FILE = "remediation.yml"
 BLAST_CLASSES = ("safe", "disruptive")
 
@@ -195,7 +196,7 @@ def remediation_errors(policy: dict, radius: dict[str, dict]) -> list[str]:
     rtype = rtype if "." in rtype else f"aws.{rtype}"
     for action in policy.get("actions") or []:
         name = action if isinstance(action, str) else action.get("type", "")
-        if lookup(rtype, name) is None:
+        if name != "asset-remediate" and lookup(rtype, name) is None:
             errors.append(f"no remedy for {rtype} {name} in c7n_plugins/remedies.py: "
                           "it could not be journaled or undone")
     return errors

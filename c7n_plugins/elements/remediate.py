@@ -194,12 +194,12 @@ class AssetRemediate(Action):
                           resource_type=self._type(), action=action.type,
                           before={}, after={"intended": action.data}, dryrun=dryrun,
                           resource_id=rid, region=self.manager.config.region)
-            earlier = None if dryrun else journal.get(entry.id)
-            if earlier and earlier.status == "pending":
-                # Already asked for and not yet applied: asking again would only stack runs.
-                outcome[rid].update(status="pending", reason=earlier.detail)
-                continue
             try:
+                earlier = None if dryrun else journal.get(entry.id)
+                if earlier and earlier.status == "pending":
+                    # Asked for and not yet applied: asking again would only stack runs.
+                    outcome[rid].update(status="pending", reason=earlier.detail)
+                    continue
                 entry.before = remedy.read(client, rid)
                 journal.write(entry)
             except JournalError as err:

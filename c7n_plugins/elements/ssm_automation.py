@@ -42,8 +42,8 @@ class StartAutomation(Action):
     that role (``assetpack-automation``, which Terraform creates with the runbooks'
     own permissions), never as the caller. The change happens when the execution
     runs, so ``asset-remediate`` reports it ``pending`` until it is seen done.
-    When exactly one parameter comes from the resource, resources are batched into rate-controlled
-    executions (``TargetParameterName`` with ``ParameterValues`` targets), so a
+    When exactly one parameter comes from the resource, resources are batched
+    into rate-controlled executions (``TargetParameterName`` with ``ParameterValues`` targets), so a
     thousand buckets cost twenty API calls, not a thousand.
 
     :example:
@@ -51,26 +51,21 @@ class StartAutomation(Action):
     .. code-block:: yaml
 
         policies:
-          - name: s3-bucket-versioning-by-runbook
-            resource: aws.s3
+          - name: cloudtrail-log-file-validation
+            resource: aws.cloudtrail
             metadata:
               category: compliance
               severity: low
-              controls: [FSBP/S3.14]
+              controls: [FSBP/CloudTrail.4]
               remediation: auto
-              description: S3 buckets should have versioning enabled.
+              description: Trails must sign digest files.
             filters:
-              - type: value
-                key: Versioning.Status
-                value: Enabled
-                op: ne
+              - LogFileValidationEnabled: false
             actions:
               - type: start-automation
-                document: AWS-ConfigureS3BucketVersioning
+                document: AWSConfigRemediation-EnableCloudTrailLogFileValidation
                 parameters:
-                  BucketName: Name
-                static-parameters:
-                  VersioningState: Enabled
+                  TrailName: Name
                 role: "arn:aws:iam::{account_id}:role/assetpack-automation"
     """
 

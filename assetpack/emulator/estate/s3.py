@@ -96,8 +96,11 @@ def build(estate) -> None:
             {"asset:criticality": "critical", "asset:class": "storage"})})
         s3.put_bucket_versioning(Bucket=replica, VersioningConfiguration={"Status": "Enabled"})
         _harden(s3, private, log_bucket, replica)
-        # The web assets were once served straight from S3: public ACLs, no policy.
+        # The web assets were once served straight from S3: public ACLs, no policy, and
+        # the website endpoint still on (fixes that would cut its readers stay manual).
         s3.put_bucket_acl(Bucket=public, ACL="public-read")
+        s3.put_bucket_website(Bucket=public, WebsiteConfiguration={
+            "IndexDocument": {"Suffix": "index.html"}})
         s3.delete_public_access_block(Bucket=partner)
         owner = s3.get_bucket_acl(Bucket=partner)["Owner"]
         s3.put_bucket_acl(Bucket=partner, AccessControlPolicy={"Owner": owner, "Grants": [
@@ -113,7 +116,14 @@ def build(estate) -> None:
                 "Principal": {"AWS": f"arn:aws:iam::{PARTNER_ACCOUNT}:root"},
                 "Action": ["s3:GetObject", "s3:PutObject", "s3:PutBucketPolicy"],
                 "Resource": [f"arn:aws:s3:::{partner}", f"arn:aws:s3:::{partner}/*"]}]}))
-        estate.created += 5
+        # Build artifacts: private, but Block Public Access was turned off long ago; no
+        # reader depends on that, so the disruptive S3 fixes may run here unattended.
+        artifacts = f"legacy-build-artifacts{sfx}"
+        s3.create_bucket(Bucket=artifacts)
+        estate.created += 6
+        for policy in ("s3-bucket-public-access-blocked", "s3-bucket-requires-ssl",
+                       "s3-bucket-kms-encrypted"):
+            estate.expect(policy, violating=[artifacts], compliant=[private])
 
         estate.expect("s3-bucket-public-access-blocked", violating=[public],
                       compliant=[private], protected=[vault])
