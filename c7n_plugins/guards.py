@@ -50,10 +50,18 @@ class Guard:
     description: str
 
 
-def _principals(policy: dict | None) -> set[str]:
+def _own_account_only(statement: dict, account_id: str) -> bool:
+    """A condition pins the statement to the account (AWS's default SNS topic policy)."""
+    return any(account_id in json.dumps(values)
+               for op, values in (statement.get("Condition") or {}).items()
+               if op.startswith(("StringEquals", "ArnLike", "ArnEquals")))
+
+
+def _principals(policy: dict | None, account_id: str = "") -> set[str]:
+    """Principals the policy allows, leaving out statements pinned to ``account_id``."""
     out = set()
     for s in (policy or {}).get("Statement", []):
-        if s.get("Effect") != "Allow":
+        if s.get("Effect") != "Allow" or (account_id and _own_account_only(s, account_id)):
             continue
         p = s.get("Principal")
         values = [p] if isinstance(p, str) else [
@@ -170,7 +178,7 @@ def _public_clients(c: Client, r: dict, ctx: Context) -> str | None:
 def _foreign_publishers(c: Client, r: dict, ctx: Context) -> str | None:
     attrs = c("sns").get_topic_attributes(TopicArn=r["TopicArn"])["Attributes"]
     policy = json.loads(attrs["Policy"]) if attrs.get("Policy") else None
-    foreign = sorted(p for p in _principals(policy)
+    foreign = sorted(p for p in _principals(policy, ctx.account_id)
                      if p not in SNS_KEY_PUBLISHERS and ctx.account_id not in p)
     if foreign:
         return (f"published to by {', '.join(foreign[:3])}, which the pack's key does not "

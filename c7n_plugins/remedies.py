@@ -19,8 +19,10 @@ Only boto3 and the standard library are used: this module runs in Lambda.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -167,15 +169,26 @@ SUBNET = _attrs(_subnet_read, lambda c, rid, v: c("ec2").modify_subnet_attribute
     ("ec2:DescribeSubnets",))
 
 
+IMDS_FIELDS = ("HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "HttpProtocolIpv6",
+               "InstanceMetadataTags")
+
+
 def _imds_read(c: Client, instance: str) -> Values:
     r = c("ec2").describe_instances(InstanceIds=[instance])["Reservations"][0]
     opts = r["Instances"][0].get("MetadataOptions", {})
-    return {"HttpTokens": opts.get("HttpTokens"), "HttpEndpoint": opts.get("HttpEndpoint"),
+    return {**{k: opts[k] for k in IMDS_FIELDS if k in opts},
             "pending": opts.get("State") == "pending"}
 
 
-INSTANCE_METADATA = _attrs(_imds_read, lambda c, rid, v: c("ec2").modify_instance_metadata_options(
-    InstanceId=rid, **v), ("ec2:DescribeInstances",), pending=lambda after: after.get("pending"))
+def _imds_restore(c: Client, instance: str, before: Values, after: Values) -> None:
+    # Every option at once: a partial call leaves the others to the API's defaults.
+    if _changed({k: v for k, v in before.items() if k != "pending"}, after):
+        c("ec2").modify_instance_metadata_options(
+            InstanceId=instance, **{k: v for k, v in before.items() if k in IMDS_FIELDS})
+
+
+INSTANCE_METADATA = Remedy(_imds_read, _imds_restore, ("ec2:DescribeInstances",),
+                           pending=lambda after: bool(after.get("pending")))
 
 
 def _tgw_read(c: Client, tgw: str) -> Values:
@@ -228,14 +241,22 @@ def _ecs_read(c: Client, cluster: str) -> Values:
     return {"containerInsights": settings.get("containerInsights", "disabled")}
 
 
-ECS_CLUSTER = _attrs(_ecs_read, lambda c, rid, v: c("ecs").update_cluster_settings(
+ECS_CLUSTER = _attrs(_ecs_read, lambda c, rid, v: c("ecs").update_cluster(
     cluster=rid, settings=[{"name": "containerInsights", "value": v["containerInsights"]}]),
     ("ecs:DescribeClusters",))
 
 
+# AWS returns every attribute, at its default when never set (ELB user guide); an
+# attribute missing from the answer is read as its default, so undo can write it back.
+ALB_DEFAULTS = {"deletion_protection.enabled": "false", "access_logs.s3.enabled": "false",
+                "access_logs.s3.bucket": "", "access_logs.s3.prefix": "",
+                "routing.http.desync_mitigation_mode": "defensive",
+                "routing.http.drop_invalid_header_fields.enabled": "false"}
+
+
 def _alb_read(c: Client, arn: str) -> Values:
     attrs = c("elbv2").describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
-    return {a["Key"]: a["Value"] for a in attrs}
+    return {**ALB_DEFAULTS, **{a["Key"]: a["Value"] for a in attrs}}
 
 
 ALB = _attrs(_alb_read, lambda c, rid, v: c("elbv2").modify_load_balancer_attributes(
@@ -245,10 +266,20 @@ ALB = _attrs(_alb_read, lambda c, rid, v: c("elbv2").modify_load_balancer_attrib
 CLB_SECTIONS = ("ConnectionDraining", "CrossZoneLoadBalancing", "AdditionalAttributes")
 
 
+# AWS answers every attribute, at its default when never set: connection draining's
+# timeout is 300 s, desync mitigation "defensive".
+CLB_DEFAULTS = {"ConnectionDraining": {"Enabled": False, "Timeout": 300}}
+CLB_ADDITIONAL_DEFAULTS = {"elb.http.desyncmitigationmode": "defensive"}
+
+
 def _clb_read(c: Client, name: str) -> Values:
     attrs = c("elb").describe_load_balancer_attributes(
         LoadBalancerName=name)["LoadBalancerAttributes"]
-    return {k: attrs[k] for k in CLB_SECTIONS if k in attrs}
+    out = {k: {**CLB_DEFAULTS.get(k, {}), **attrs[k]} for k in CLB_SECTIONS[:2] if k in attrs}
+    additional = {**CLB_ADDITIONAL_DEFAULTS,
+                  **{a["Key"]: a["Value"] for a in attrs.get("AdditionalAttributes", [])}}
+    out["AdditionalAttributes"] = [{"Key": k, "Value": v} for k, v in sorted(additional.items())]
+    return out
 
 
 CLB = _attrs(_clb_read, lambda c, rid, v: c("elb").modify_load_balancer_attributes(
@@ -300,10 +331,12 @@ PASSWORD_POLICY = Remedy(_password_read, _password_restore, ("iam:GetAccountPass
 def _kms_read(c: Client, key: str) -> Values:
     kms = c("kms")
     meta = kms.describe_key(KeyId=key)["KeyMetadata"]
+    deletion = meta.get("DeletionDate")
     return {"KeyState": meta["KeyState"],
-            "DeletionDate": str(meta["DeletionDate"]) if meta.get("DeletionDate") else None,
+            "DeletionDate": deletion.isoformat() if deletion else None,
             "KeyRotationEnabled": kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"],
-            "Policy": json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])}
+            # The document as stored, so undo writes back the very same text.
+            "Policy": kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"]}
 
 
 def _kms_write(c: Client, key: str, v: Values) -> None:
@@ -312,28 +345,28 @@ def _kms_write(c: Client, key: str, v: Values) -> None:
         (kms.enable_key_rotation if v["KeyRotationEnabled"] else kms.disable_key_rotation)(
             KeyId=key)
     if "Policy" in v:
-        kms.put_key_policy(KeyId=key, PolicyName="default", Policy=json.dumps(v["Policy"]))
+        kms.put_key_policy(KeyId=key, PolicyName="default", Policy=v["Policy"])
     if v.get("KeyState") == "PendingDeletion":
-        # Back to pending deletion, the owner's decision; AWS's shortest window is 7 days.
-        kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+        # Back to the owner's decision, on the same day: the window left (7 to 30 days).
+        when = datetime.fromisoformat(v["DeletionDate"])
+        left = (when if when.tzinfo else when.replace(tzinfo=UTC)) - datetime.now(UTC)
+        days = min(30, max(7, math.ceil(left.total_seconds() / 86400)))
+        kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=days)
 
 
-KMS_KEY = _attrs(_kms_read, lambda c, rid, v: _kms_write(
-    c, rid, {k: x for k, x in v.items() if k != "DeletionDate"}),
-    ("kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy"))
+KMS_KEY = _attrs(_kms_read, _kms_write,
+                 ("kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy"))
 
 
 def _sns_read(c: Client, topic: str) -> Values:
     attrs = c("sns").get_topic_attributes(TopicArn=topic)["Attributes"]
-    return {"KmsMasterKeyId": attrs.get("KmsMasterKeyId", ""),
-            "Policy": json.loads(attrs["Policy"]) if attrs.get("Policy") else None}
+    # The policy as stored, so undo writes back the very same text.
+    return {"KmsMasterKeyId": attrs.get("KmsMasterKeyId", ""), "Policy": attrs.get("Policy", "")}
 
 
 def _sns_write(c: Client, topic: str, v: Values) -> None:
     for name, value in v.items():
-        c("sns").set_topic_attributes(
-            TopicArn=topic, AttributeName=name,
-            AttributeValue=json.dumps(value) if name == "Policy" else value)
+        c("sns").set_topic_attributes(TopicArn=topic, AttributeName=name, AttributeValue=value)
 
 
 SNS_TOPIC = _attrs(_sns_read, _sns_write, ("sns:GetTopicAttributes",))

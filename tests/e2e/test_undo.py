@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 REMEDIATING = [p for p in pack.load(validate=False) if p.is_check
                and p.metadata.get("remediation") == "auto"]
 # What changes between two reads of an unchanged resource.
-VOLATILE = ("c7n:", "LatestRestorableTime", "LastModified", "Tags")
+VOLATILE = ("c7n:", "LatestRestorableTime", "LastModified", "Tags", "ResponseMetadata")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,14 @@ def _manager(resource_type: str, output: Path):
 
 def _strip(value):
     if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if not k.startswith(VOLATILE)}
+        # The emulator answers "" where AWS leaves a cleared attribute out (CloudTrail's
+        # KmsKeyId after UpdateTrail with ""), so both read as absent.
+        out = {k: _strip(v) for k, v in value.items()
+               if not k.startswith(VOLATILE) and v not in ("", None)}
+        if "DeletionDate" in out:
+            # Deletion scheduled again runs from the undo, to the same day.
+            out["DeletionDate"] = str(out["DeletionDate"])[:10]
+        return out
     if isinstance(value, list):
         return [_strip(v) for v in value]
     return value
@@ -96,6 +103,17 @@ def configuration(session, resource_type: str, ids: list[str], output: Path) -> 
     return out
 
 
+def differences(a, b, path: str = "") -> list[str]:
+    """Where two configurations differ, as readable paths."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b))
+                for d in differences(a.get(k), b.get(k), f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for n, (x, y) in enumerate(zip(a, b, strict=True))
+                for d in differences(x, y, f"{path}[{n}]")]
+    return [] if a == b else [f"{path}: {a!r} -> {b!r}"[:300]]
+
+
 @pytest.mark.parametrize("check", REMEDIATING, ids=lambda p: p.name)
 def test_remediate_then_undo_restores_everything(check, world, tmp_path):
     session, _ = world
@@ -116,5 +134,6 @@ def test_remediate_then_undo_restores_everything(check, world, tmp_path):
     results = undo(journal, policy=check.name)
     assert results and all(r.status == "undone" for r in results), [
         (r.status, r.detail) for r in results]
-    assert configuration(session, check.data["resource"], planned, tmp_path / "c") == before
+    restored = configuration(session, check.data["resource"], planned, tmp_path / "c")
+    assert differences(before, restored) == []
     assert {e.status for e in Journal(journal).entries()} == {"undone"}
