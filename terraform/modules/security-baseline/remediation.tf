@@ -141,10 +141,14 @@ resource "aws_iam_role" "automation" {
 
 # What the runbooks the pack starts call, derived from the pack
 # (`assetpack permissions --format automation`, terraform/generated/).
+data "aws_iam_policy_document" "automation" {
+  source_policy_documents = [var.automation_policy_json]
+}
+
 resource "aws_iam_role_policy" "automation" {
   name   = "runbooks"
   role   = aws_iam_role.automation.id
-  policy = var.automation_policy_json
+  policy = data.aws_iam_policy_document.automation.json
 }
 
 # --- The key SNS topics are encrypted with ----------------------------------------
