@@ -88,3 +88,20 @@ def test_disruptive_fix_without_opt_in_changes_nothing(aws, tmp_path):
     options = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0][
         "Instances"][0]["MetadataOptions"]
     assert options["HttpTokens"] == "optional"
+
+
+def test_website_bucket_keeps_its_readers(aws, tmp_path):
+    prepare_account(aws)
+    s3 = aws.client("s3")
+    for bucket in ("www-example", "build-artifacts"):
+        s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_website(Bucket="www-example",
+                          WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
+
+    outcomes = _run(tmp_path, "s3-bucket-public-access-blocked")
+
+    assert outcomes["www-example"]["status"] == "needs-human"
+    assert "static website" in outcomes["www-example"]["reason"]
+    assert outcomes["build-artifacts"]["status"] == "fixed"
+    assert s3.get_public_access_block(Bucket="build-artifacts")[
+        "PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True

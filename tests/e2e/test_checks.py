@@ -108,6 +108,9 @@ def test_remediation_fixes_only_what_it_may(check, estate_run):
     assert all(by_id[i]["reason"] for i in kept)
     if radius["class"] == "disruptive" and not radius.get("opt-in"):
         assert not changed, "a disruptive fix ran without opt-in"
+    elif radius["class"] == "disruptive":
+        # Opted in: only a guard that found a consumer keeps a resource from the fix.
+        assert not any("not opted in" in by_id[i]["reason"] for i in kept)
     else:
         assert changed, f"nothing fixed: {[by_id[i] for i in fixable]}"
     assert expected.protected <= after, "a protected asset was changed"

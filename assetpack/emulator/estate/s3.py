@@ -96,11 +96,8 @@ def build(estate) -> None:
             {"asset:criticality": "critical", "asset:class": "storage"})})
         s3.put_bucket_versioning(Bucket=replica, VersioningConfiguration={"Status": "Enabled"})
         _harden(s3, private, log_bucket, replica)
-        # The web assets were once served straight from S3: public ACLs, no policy, and
-        # the website endpoint still on (fixes that would cut its readers stay manual).
+        # The web assets were once served straight from S3: public ACLs, no policy.
         s3.put_bucket_acl(Bucket=public, ACL="public-read")
-        s3.put_bucket_website(Bucket=public, WebsiteConfiguration={
-            "IndexDocument": {"Suffix": "index.html"}})
         s3.delete_public_access_block(Bucket=partner)
         owner = s3.get_bucket_acl(Bucket=partner)["Owner"]
         s3.put_bucket_acl(Bucket=partner, AccessControlPolicy={"Owner": owner, "Grants": [
