@@ -197,8 +197,8 @@ class AssetRemediate(Action):
             try:
                 earlier = None if dryrun else journal.get(entry.id)
                 if earlier and earlier.status == "pending":
-                    # Asked for and not yet applied: asking again would only stack runs.
-                    outcome[rid].update(status="pending", reason=earlier.detail)
+                    # Asked for before: read it again rather than stack another run.
+                    self._settle_earlier(earlier, outcome[rid], journal, client)
                     continue
                 entry.before = remedy.read(client, rid)
                 journal.write(entry)
@@ -218,6 +218,17 @@ class AssetRemediate(Action):
         for r in todo:
             if r[id_key] in entries:
                 self._settle(remedy, r, entries[r[id_key]], outcome[r[id_key]], journal, client)
+
+    def _settle_earlier(self, earlier: Entry, rec: dict, journal: Journal, client) -> None:
+        """A change an earlier run left pending: fixed, could not fix, or still pending
+        (as ``assetpack scan`` does at its start; the deployed Lambdas do it here)."""
+        status, detail, after = remedies.settle(client, earlier.resource_type, earlier.action,
+                                                earlier.resource_id, earlier.execution)
+        if after is not None:
+            earlier.after = after
+        if status != "pending" or detail != earlier.detail:
+            journal.update(earlier, status, detail)
+        rec.update(status=status, reason=detail)
 
     def _settle(self, remedy: remedies.Remedy, resource: dict, entry: Entry, rec: dict,
                 journal: Journal, client) -> None:

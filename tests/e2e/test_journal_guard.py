@@ -120,3 +120,50 @@ def test_failed_automation_becomes_could_not_fix(aws, tmp_path):
     assert later.settled == {"failed": 1}
     entry, = Journal(str(journal)).entries()
     assert entry.status == "failed" and "Failed" in entry.detail
+
+
+def test_deployed_check_reads_its_pending_change_again(aws, tmp_path, monkeypatch):
+    """The Lambda runs the check without `assetpack scan`: a resource whose change is
+    pending is read again, not changed a second time."""
+    from c7n.config import Config
+    from c7n.policy import Policy
+    from c7n.resources import load_resources
+
+    import c7n_plugins
+
+    c7n_plugins.load()
+    load_resources(("aws.cloudtrail",))
+    prepare_account(aws)
+    aws.client("s3").create_bucket(Bucket="audit-trail-logs")
+    trail = aws.client("cloudtrail")
+    trail.create_trail(Name="legacy", S3BucketName="audit-trail-logs")
+    journal = tmp_path / "journal"
+    monkeypatch.setenv("ASSETPACK_JOURNAL", str(journal))
+    (data,) = [p.data for p in pack.load(validate=False)
+               if p.name == "cloudtrail-log-file-validation"]
+    account = aws.client("sts").get_caller_identity()["Account"]
+
+    def run(n: int) -> dict:
+        config = Config.empty(region="us-east-1", account_id=account,
+                              output_dir=str(tmp_path / f"run{n}"))
+        policy = Policy(pack.scan_form(data), config)
+        policy.validate()
+        policy()
+        path = tmp_path / f"run{n}" / data["name"] / "action-assetremediate"
+        return json.loads(path.read_text())[0]
+
+    assert run(1)["status"] == "pending"
+    # The runbook did not do it after all: its execution failed, the trail is unchanged.
+    failed = aws.client("ssm").start_automation_execution(
+        DocumentName="AWSConfigRemediation-EnableCloudTrailLogFileValidation",
+        Parameters={"TrailName": ["gone"]})["AutomationExecutionId"]
+    doc = next(journal.rglob("*.json"))
+    doc.write_text(json.dumps({**json.loads(doc.read_text()), "execution": failed}))
+    trail.update_trail(Name="legacy", EnableLogFileValidation=False)
+
+    second = run(2)
+
+    assert second["status"] == "failed" and "Failed" in second["reason"]
+    entry, = Journal(str(journal)).entries()
+    assert entry.status == "failed" and entry.execution == failed
+    assert trail.get_trail(Name="legacy")["Trail"]["LogFileValidationEnabled"] is False
