@@ -31,6 +31,7 @@ lint: $(STAMP)
 generated: $(STAMP)
 	$(BIN)/assetpack coverage --write
 	$(BIN)/assetpack permissions > terraform/generated/custodian-permissions.json
+	$(BIN)/assetpack permissions --format automation > terraform/generated/automation-permissions.json
 
 # The headless browser and Korean fonts the report's screenshot test uses (Debian).
 browser:

@@ -51,6 +51,14 @@ def prepare_account(session) -> str:
 
     session.client("securityhub").enable_security_hub(EnableDefaultStandards=False)
     queue_url = create_notify_queue(session)
+    # The key SNS topics are encrypted with (security-baseline's aws_kms_alias.sns).
+    kms = session.client("kms")
+    if not any(a["AliasName"] == "alias/assetpack-sns"
+               for a in kms.list_aliases().get("Aliases", [])):
+        key = kms.create_key(Description="assetpack: SNS topics",
+                             Tags=[{"TagKey": "asset:class", "TagValue": "security"}])
+        kms.create_alias(AliasName="alias/assetpack-sns",
+                         TargetKeyId=key["KeyMetadata"]["KeyId"])
     taxonomy = files("c7n_plugins.data").joinpath("taxonomy.default.json")
     if taxonomy.is_file():
         session.client("ssm").put_parameter(Name="/assetpack/taxonomy", Type="String",
@@ -135,11 +143,16 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
         t0 = _step("scanning: every check, findings to Security Hub, safe remediation")
         first = run_scan(out / "scan", progress=_progress)
         _done(t0)
-        t0 = _step("scanning again the checks that fixed something: their findings move "
-                   "to PASSED/RESOLVED")
-        fixed = {p.name for p in first.policies if p.remediated.get("fixed")}
-        second = run_scan(out / "rescan", progress=_progress, names=fixed)
-        _done(t0, f"{second.findings.get('resolved', 0)} findings resolved")
+        t0 = _step("scanning again the checks that changed something: pending changes are "
+                   "read again, fixed findings move to PASSED/RESOLVED")
+        changed = {p.name for p in first.policies
+                   if p.remediated.get("fixed") or p.remediated.get("pending")}
+        second = run_scan(out / "rescan", progress=_progress, names=changed,
+                          journal=first.journal)
+        settled = ", ".join(f"{summary.STATUS_LABELS.get(k, k)} {v}"
+                            for k, v in sorted(second.settled.items())) or "none"
+        _done(t0, f"{second.findings.get('resolved', 0)} findings resolved; earlier "
+                  f"pending changes now: {settled}")
         t0 = _step("threat response: GuardDuty findings (a backdoor on legacy-web-01, a "
                    "misused access key) replayed through the guard-duty policies")
         from assetpack.emulator.threats import replay_demo_threats
@@ -178,6 +191,8 @@ def run_demo(output_dir: str, scale: int = 1) -> int:
     print(f"after remediation: {second.findings.get('resolved', 0)} findings resolved, "
           f"{remaining} violations remain for people to fix")
     print(f"threats (GuardDuty): {threat_line}")
+    print(f"journal: {first.journal} (undo: assetpack undo --journal {first.journal}; "
+          "the emulator is gone, so only against a live estate)")
     print(f"outputs: {out}/summary.md, {out}/remediation.md, {out}/summary.json, "
           f"{out}/scan/<policy>/resources.json, {out}/notifications/index.html")
     print(f"daily report: {out}/report/report.html (Korean: {out}/report/ko/report.html), "

@@ -13,6 +13,7 @@ The forms that run are derived here and never written down twice:
 from __future__ import annotations
 
 import copy
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,16 @@ EVENT_MODES = ("cloudtrail", "hub-finding", "hub-action", "guard-duty", "event-p
 LAMBDA_MODES = ("cloudtrail", "periodic", "config-rule", "config-poll-rule", "hub-finding",
                 "hub-action", "guard-duty", "event-pattern", "ec2-instance-state", "phd",
                 "asg-instance-state")
+
+
+# Actions that change nothing a check judges: asking the owner (a notice tag, a
+# message, an alert), reporting (a finding, the daily report), and writing the
+# contract-4 classification tags. Any other action changes the resource and needs
+# `remediation: auto`.
+NOTICE_ACTIONS = ("notify", "hub-alert", "mark-for-op", "auto-tag-asset", "post-finding",
+                  "post-control-finding", "daily-report")
+BLAST_RADIUS_FILE = "remediation.yml"
+BLAST_CLASSES = ("safe", "disruptive", "response")
 
 
 class PackError(ValueError):
@@ -81,7 +92,58 @@ def policies_root() -> Path:
 def policy_files(root: Path | None = None) -> list[Path]:
     """Every AWS policy file of the pack (``iac/`` holds c7n-left policies)."""
     root = root or policies_root()
-    return sorted(p for p in root.rglob("*.y*ml") if "iac" not in p.relative_to(root).parts)
+    return sorted(p for p in root.rglob("*.y*ml") if "iac" not in p.relative_to(root).parts
+                  and p.relative_to(root) != Path(BLAST_RADIUS_FILE))
+
+
+def blast_radius(root: Path | None = None) -> dict[str, dict]:
+    """Per auto-remediating check: its class, reason, guards and opt-in
+    (``policies/remediation.yml``)."""
+    path = (root or policies_root()) / BLAST_RADIUS_FILE
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as err:
+        raise PackError(f"{path}: cannot read the remediation blast radius: {err}") from err
+    return _read_blast_radius(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_blast_radius(name: str, _stamp: int) -> dict[str, dict]:
+    path = Path(name)
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise PackError(f"{path}: cannot read the remediation blast radius: {err}") from err
+    checks = (doc or {}).get("checks") if isinstance(doc, dict) else None
+    if not isinstance(checks, dict):
+        raise PackError(f"{path}: expected a mapping with a 'checks' mapping")
+    for name, entry in checks.items():
+        errors = blast_errors(entry)
+        if errors:
+            raise PackError(f"{path}: {name}: " + "; ".join(errors))
+    return checks
+
+
+def blast_errors(entry: object) -> list[str]:
+    if not isinstance(entry, dict):
+        return ["expected a mapping"]
+    from c7n_plugins.guards import GUARDS
+
+    errors = []
+    if entry.get("class") not in BLAST_CLASSES:
+        errors.append(f"class must be one of {', '.join(BLAST_CLASSES)}")
+    if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+        errors.append("reason must be a sentence")
+    unknown = [g for g in entry.get("guards") or [] if g not in GUARDS]
+    if unknown:
+        errors.append(f"unknown guards {unknown} (c7n_plugins/guards.py)")
+    if entry.get("class") == "disruptive" and not entry.get("guards"):
+        errors.append("a disruptive fix needs at least one guard that looks for its consumers")
+    if entry.get("class") == "response" and "opt-in" not in entry:
+        errors.append("an incident response must say opt-in: true or false")
+    if not isinstance(entry.get("opt-in", False), bool):
+        errors.append("opt-in must be true or false")
+    return errors
 
 
 def read_file(path: Path) -> list[PackPolicy]:
@@ -116,8 +178,31 @@ def metadata_errors(policy: dict) -> list[str]:
         errors.append("a compliance check must name its controls")
     if meta.get("remediation") == "auto" and not policy.get("actions"):
         errors.append("remediation: auto needs actions")
+    if meta.get("remediation") in ("manual", "none"):
+        changing = sorted({a if isinstance(a, str) else a.get("type", "?")
+                           for a in policy.get("actions") or []} - set(NOTICE_ACTIONS))
+        if changing:
+            errors.append(f"remediation: {meta['remediation']} forbids actions that change "
+                          f"the resource ({', '.join(changing)}); only "
+                          f"{', '.join(NOTICE_ACTIONS)} may appear")
     if len(policy.get("name", "")) > MAX_NAME:
         errors.append(f"name longer than {MAX_NAME} characters (Lambda name limit)")
+    return errors
+
+
+def remediation_errors(policy: dict, radius: dict[str, dict]) -> list[str]:
+    """An automatic fix must have a blast radius and a remedy (journal and undo)."""
+    from c7n_plugins.remedies import lookup
+
+    errors = []
+    if policy["name"] not in radius:
+        errors.append(f"remediation: auto needs its blast radius in {BLAST_RADIUS_FILE}")
+    rtype = _resource_type(policy)
+    for action in policy.get("actions") or []:
+        name = _action_name(action)
+        if name not in ("asset-remediate", *NOTICE_ACTIONS) and lookup(rtype, name) is None:
+            errors.append(f"no remedy for {rtype} {name} in c7n_plugins/remedies.py: "
+                          "it could not be journaled or undone")
     return errors
 
 
@@ -151,6 +236,7 @@ def validate_policies(policies: list[PackPolicy]) -> None:
     schemas: dict[str, dict] = {}
     null_config = Config.empty(dryrun=True, account_id="na", region="na")
     seen: dict[str, Path] = {}
+    radius = blast_radius()
     for p in policies:
         errors: list[str] = []
         try:
@@ -162,6 +248,8 @@ def validate_policies(policies: list[PackPolicy]) -> None:
             schemas[rtype] = schema.generate([rtype])
         errors += [str(e) for e in schema.validate({"policies": [p.data]}, schemas[rtype])]
         errors += metadata_errors(p.data)
+        if p.metadata.get("remediation") == "auto":
+            errors += remediation_errors(p.data, radius)
         if p.name in seen:
             errors.append(f"duplicate policy name (also in {seen[p.name]})")
         seen[p.name] = p.path
@@ -175,12 +263,36 @@ def validate_policies(policies: list[PackPolicy]) -> None:
 
 
 def scan_form(policy: dict) -> dict:
-    """The policy as ``assetpack scan`` runs it: pull mode, guarded remediation."""
+    """The policy as ``assetpack scan`` runs it: pull mode, guarded remediation with
+    the check's blast radius from ``policies/remediation.yml``."""
     data = copy.deepcopy(policy)
     data.pop("mode", None)
-    if data.get("metadata", {}).get("remediation") == "auto" and data.get("actions"):
-        data["actions"] = [{"type": "asset-remediate", "actions": data["actions"]}]
+    fixes = [a for a in data.get("actions") or [] if not _unguarded(data, a)]
+    if data.get("metadata", {}).get("remediation") == "auto" and fixes:
+        radius = blast_radius().get(data["name"], {})
+        wrapped = {"type": "asset-remediate", "actions": fixes,
+                   "class": radius.get("class", "disruptive")}
+        if radius.get("guards"):
+            wrapped["guards"] = list(radius["guards"])
+        if radius.get("opt-in"):
+            wrapped["opt-in"] = True
+        data["actions"] = [wrapped] + [a for a in data["actions"] if _unguarded(data, a)]
     return data
+
+
+def _action_name(action: dict | str) -> str:
+    return action if isinstance(action, str) else action.get("type", "")
+
+
+def _resource_type(policy: dict) -> str:
+    rtype = policy.get("resource", "")
+    return rtype if "." in rtype else f"aws.{rtype}"
+
+
+def _unguarded(policy: dict, action: dict | str) -> bool:
+    """Actions ``asset-remediate`` does not wrap: notices (messages, findings, tags
+    asking the owner) change nothing and must run for every matched resource."""
+    return _action_name(action) in NOTICE_ACTIONS
 
 
 def posts_findings(policy: dict) -> bool:

@@ -48,3 +48,15 @@ def iam_policy(per_policy: dict[str, set[str]]) -> dict:
     return {"Version": "2012-10-17", "Statement": [
         {"Sid": "AssetPackPolicies", "Effect": "Allow", "Action": sorted(actions),
          "Resource": "*"}]}
+
+
+def automation_policy() -> dict:
+    """The SSM Automation role's policy: what the runbooks the pack starts call."""
+    from c7n_plugins.elements.ssm_automation import RUNBOOK_PERMISSIONS
+
+    documents = {a["document"] for p in pack.load(validate=False)
+                 for a in p.data.get("actions") or []
+                 if isinstance(a, dict) and a.get("type") == "start-automation"}
+    actions = sorted({perm for d in documents for perm in RUNBOOK_PERMISSIONS.get(d, ())})
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AssetPackRunbooks", "Effect": "Allow", "Action": actions, "Resource": "*"}]}

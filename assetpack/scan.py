@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 import threading
 import time
 from collections import Counter, defaultdict
@@ -47,7 +48,7 @@ class PolicyResult:
     error: str | None = None
     api_calls: int = 0
     remediated: dict[str, int] = field(default_factory=dict)
-    # Per resource: {"id", "status": fixed|failed|needs-human, "reason"}.
+    # Per resource: {"id", "status": fixed|pending|failed|needs-human|planned, "reason"}.
     outcomes: list[dict] = field(default_factory=list)
 
 
@@ -65,6 +66,9 @@ class ScanResult:
     seconds: float
     # Why findings could not be posted (first few); non-empty makes the scan exit 1.
     finding_errors: list[str] = field(default_factory=list)
+    journal: str = ""
+    # Changes an earlier run left pending, read again: {"fixed": n, "failed": n, "pending": n}.
+    settled: dict[str, int] = field(default_factory=dict)
 
     def totals(self) -> dict:
         by_sev: Counter = Counter()
@@ -181,6 +185,43 @@ def _group_counts(seen: dict[str, set]) -> dict[str, dict[str, int]]:
     return {k: dict(v) for k, v in groups.items()}
 
 
+def settle_pending(journal, session, region: str) -> Counter:
+    """Read again what earlier runs left pending (an SSM Automation execution, an RDS
+    maintenance window) and journal it ``fixed``, ``failed`` (could not fix) or
+    still ``pending``."""
+    from c7n_plugins.journal import JournalError
+    from c7n_plugins.remedies import settle
+
+    counts: Counter = Counter()
+    clients: dict[tuple[str, str], object] = {}
+
+    def client_in(where: str):
+        return lambda service: clients.setdefault(
+            (service, where), session.client(service, region_name=where))
+
+    try:
+        pending = [e for e in journal.entries() if e.status == "pending" and not e.dryrun]
+    except JournalError as err:
+        log.error("cannot read pending changes: %s", err)
+        return counts
+    for entry in pending:
+        try:
+            status, detail, after = settle(client_in(entry.region or region),
+                                           entry.resource_type, entry.action,
+                                           entry.resource_id, entry.execution)
+        except (ClientError, BotoCoreError, KeyError, IndexError) as err:
+            status, detail, after = "pending", f"cannot read it now: {err}"[:300], None
+        if after is not None:
+            entry.after = after
+        counts[status] += 1
+        if status != "pending" or detail != entry.detail:
+            try:
+                journal.update(entry, status, detail)
+            except JournalError as err:
+                log.error("%s: %s", entry.id, err)
+    return counts
+
+
 def run_scan(
     output_dir: str | Path,
     region: str | None = None,
@@ -188,14 +229,34 @@ def run_scan(
     files: Iterable[Path] | None = None,
     progress: Callable[[int, int, PolicyResult], None] | None = None,
     names: set[str] | None = None,
+    journal: str | None = None,
 ) -> ScanResult:
     """Run every check (or those ``names``), post findings, write per-policy output
-    and ``summary.json``."""
+    and ``summary.json``. Remediation journals to ``journal``, else
+    ``ASSETPACK_JOURNAL``, else ``OUT/journal`` (contract 7)."""
+    from c7n_plugins.journal import ENV
+
+    out = Path(output_dir)
+    location = journal or os.environ.get(ENV) or str(out / "journal")
+    previous = os.environ.get(ENV)
+    # asset-remediate reads the location from the environment, as in Lambda.
+    os.environ[ENV] = location
+    try:
+        return _run_scan(out, region, dryrun, files, progress, names, location)
+    finally:
+        if previous is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = previous
+
+
+def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) -> ScanResult:
     from c7n.config import Config
     from c7n.policy import PolicyCollection
 
     from c7n_plugins.elements.findings import build_findings, names_match
     from c7n_plugins.findings import Control, FindingStore, Scope, utc_now
+    from c7n_plugins.journal import Journal
 
     started = time.monotonic()
     run_started = utc_now()
@@ -204,8 +265,10 @@ def run_scan(
     # Only a scan of the whole shipped pack may archive the findings of checks it lacks.
     full_scan = files is None and names is None
     account, region = preflight(region)
+    # First what earlier runs left pending, so a change now in effect is not asked for again.
+    settled = settle_pending(Journal(location, boto3.Session(region_name=region)),
+                             boto3.Session(region_name=region), region)
     _reset_custodian_caches()
-    out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     config = Config.empty(region=region, regions=[region], output_dir=str(out), dryrun=dryrun,
                           cache="memory", cache_period=15, account_id=account)
@@ -239,6 +302,8 @@ def run_scan(
                 _own_copy_and_count(policy.resource_manager, seen, existing)
                 matched = policy() or []
                 res.matched = len(matched)
+                if dryrun and matched and res.remediation == "auto":
+                    _plan(policy, matched, out / policy.name)
                 new = build_findings(policy.resource_manager,
                                      Control.from_policy_data(policy.data), matched)
                 res.outcomes = _remediation_outcomes(
@@ -286,9 +351,19 @@ def run_scan(
         groups=_group_counts(seen), findings=dict(store.stats), finding_errors=store.errors,
         api_calls=counter.total + sum(r.api_calls for r in results.values()),
         seconds=round(time.monotonic() - started, 2),
+        journal=location, settled=dict(settled),
     )
     (out / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
     return result
+
+
+def _plan(policy, matched: list[dict], policy_dir: Path) -> None:
+    """A dry run's remediation: Custodian runs no action, so the scan asks
+    ``asset-remediate`` for its plan (journaled with ``dryrun: true``)."""
+    for action in policy.resource_manager.actions:
+        if action.type == "asset-remediate":
+            outcome = action.process(copy.deepcopy(matched))
+            (policy_dir / REMEDIATION_OUTPUT).write_text(json.dumps(outcome, indent=1))
 
 
 def _api_calls(policy_dir: Path) -> int:
@@ -305,7 +380,6 @@ def _remediation_outcomes(policy_dir: Path, res: PolicyResult, matched: list[str
     path = policy_dir / REMEDIATION_OUTPUT
     if path.exists():
         return json.loads(path.read_text())
-    if res.remediation == "none":
+    if res.remediation != "manual":
         return []
-    reason = "manual remediation" if res.remediation == "manual" else "dry run"
-    return [{"id": i, "status": "needs-human", "reason": reason} for i in matched]
+    return [{"id": i, "status": "needs-human", "reason": "manual remediation"} for i in matched]

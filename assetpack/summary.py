@@ -9,6 +9,10 @@ from pathlib import Path
 from assetpack.scan import ScanResult
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "informational")
+# Outcome statuses, in the order shown; "pending" is a change AWS applies later.
+STATUS_TITLES = (("fixed", "fixed"), ("pending", "pending"), ("failed", "could not fix"),
+                 ("needs-human", "needs a human"))
+STATUS_LABELS = dict(STATUS_TITLES)
 
 
 def cve_posture(result: ScanResult) -> dict:
@@ -48,10 +52,10 @@ def _rows(result: ScanResult) -> list[tuple[str, str]]:
                     if t["by_severity"].get(s)) or "none"
     cat = ", ".join(f"{c} {n}" for c, n in sorted(t["by_category"].items())) or "none"
     fixes = t["remediation"]
-    fixed = (f"fixed {fixes.get('fixed', 0)}, could not fix {fixes.get('failed', 0)}, "
-             f"needs a human {fixes.get('needs-human', 0)}")
+    fixed = ", ".join(f"{title} {fixes.get(status, 0)}" for status, title in STATUS_TITLES)
     if result.dryrun:
-        fixed = "dry run: nothing changed"
+        fixed = (f"dry run: nothing changed ({fixes.get('planned', 0)} would be fixed, "
+                 f"needs a human {fixes.get('needs-human', 0)})")
     f = result.findings
     classes = result.groups.get("asset:class", {})
     top = sorted(classes.items(), key=lambda kv: -kv[1])
@@ -65,6 +69,9 @@ def _rows(result: ScanResult) -> list[tuple[str, str]]:
         ("violations by category", cat),
         *_cve_row(result),
         ("remediation", fixed),
+        ("earlier pending changes", ", ".join(
+            f"{STATUS_LABELS.get(k, k)} {v}" for k, v in sorted(result.settled.items()))
+         or "none"),
         ("Security Hub findings", f"{f.get('imported', 0)} posted, {f.get('resolved', 0)} "
                                   f"resolved, {f.get('archived', 0)} archived, "
                                   f"{f.get('failed', 0)} not posted"),
@@ -95,7 +102,6 @@ def markdown(result: ScanResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-STATUS_TITLES = (("fixed", "fixed"), ("failed", "could not fix"), ("needs-human", "needs a human"))
 
 
 def remediation_report(result: ScanResult) -> str:
@@ -103,14 +109,17 @@ def remediation_report(result: ScanResult) -> str:
     lines = ["# Remediation report", "",
              f"Account {result.account}, region {result.region}"
              + (" (dry run: nothing was changed)" if result.dryrun else ""), "",
-             "| control | check | fixed | could not fix | needs a human |",
-             "| --- | --- | --- | --- | --- |"]
+             "| control | check | " + " | ".join(t for _, t in STATUS_TITLES) + " |",
+             "| --- | --- |" + " --- |" * len(STATUS_TITLES)]
     rows = sorted((p for p in result.policies if p.outcomes),
                   key=lambda p: (" ".join(p.controls), p.name))
     for p in rows:
         counts = [str(p.remediated.get(status, 0)) for status, _ in STATUS_TITLES]
         lines.append(f"| {' '.join(c for c in p.controls if c.startswith('FSBP/')) or '-'} "
                      f"| {p.name} | {' | '.join(counts)} |")
+    if result.journal:
+        lines += ["", f"Every change was journaled first to `{result.journal}`; "
+                  f"`assetpack undo --journal {result.journal}` restores it."]
     for status, title in STATUS_TITLES[1:]:
         items = [(p.name, o) for p in rows for o in p.outcomes if o["status"] == status]
         if items:

@@ -12,12 +12,17 @@ used: this module runs in the Lambda runtime.
 
 Entry fields::
 
-    id            "<policy>/<sha256(resource)[:24]>/<action>", also the document's key
+    id            "<policy>/<sha256(resource)[:24]>/<action>" (".dryrun" appended for a
+                  dry run, so a plan never overwrites the record of a real change),
+                  also the document's key
     policy        the policy (check) that made the change
     resource      the resource's ARN (or id where it has none)
     resource_type the Custodian type, e.g. "aws.s3"
     action        the action's name, e.g. "set-bucket-encryption"
     before, after the attribute values, as the undo needs them
+    resource_id   the id the API calls take (bucket name, group id, queue URL, ...)
+    region        where the resource lives
+    execution     the SSM Automation execution that makes the change, if any
     time          ISO 8601 UTC of the write
     dryrun        true when nothing was changed
     status        "planned" (written, change not yet made), "fixed", "pending"
@@ -67,11 +72,15 @@ class Entry:
     dryrun: bool = False
     status: str = "planned"
     detail: str = ""
+    resource_id: str = ""
+    region: str = ""
+    execution: str = ""
     time: str = field(default_factory=now)
 
     @property
     def id(self) -> str:
-        return f"{resource_prefix(self.policy, self.resource)}/{self.action}"
+        return (f"{resource_prefix(self.policy, self.resource)}/{self.action}"
+                + (".dryrun" if self.dryrun else ""))
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, **asdict(self)}
@@ -141,6 +150,22 @@ class Journal:
         """Record the outcome of a journaled change (same document, new status)."""
         entry.status, entry.detail, entry.time = status, detail or entry.detail, now()
         return self.write(entry)
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The entry with this id, or None when there is none."""
+        try:
+            if self.root is not None:
+                path = self.root / f"{entry_id}.json"
+                return Entry.from_json(json.loads(path.read_text())) if path.exists() else None
+            client = self._s3()
+            try:
+                body = client.get_object(Bucket=self.bucket, Key=self._key(entry_id))["Body"]
+            except client.exceptions.NoSuchKey:
+                return None
+            return Entry.from_json(json.loads(body.read()))
+        except Exception as err:  # noqa: BLE001
+            raise JournalError(f"cannot read journal entry {entry_id} from "
+                               f"{self.location}: {err}") from err
 
     def entries(self, since: datetime | None = None, policy: str | None = None,
                 resource: str | None = None) -> Iterator[Entry]:

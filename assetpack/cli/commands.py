@@ -112,9 +112,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench([int(s) for s in args.scales.split(",")], args.output)
 
 
-def cmd_permissions(args: argparse.Namespace) -> int:
-    from assetpack.permissions import iam_policy, pack_permissions
+def cmd_undo(args: argparse.Namespace) -> int:
+    from assetpack.undo import undo
+    from c7n_plugins.journal import JournalError
 
+    try:
+        results = undo(args.journal, policy=args.policy, resource=args.resource,
+                       dryrun=args.dryrun)
+    except JournalError as err:
+        return fail(str(err))
+    for r in results:
+        print(f"{r.status:<10} {r.entry.policy} {r.entry.resource} {r.entry.action}: {r.detail}")
+    failed = sum(r.status == "failed" for r in results)
+    print(f"{len(results) - failed} of {len(results)} changes "
+          f"{'would be undone' if args.dryrun else 'undone'}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_permissions(args: argparse.Namespace) -> int:
+    from assetpack.permissions import automation_policy, iam_policy, pack_permissions
+
+    if args.format == "automation":
+        print(json.dumps(automation_policy(), indent=2, sort_keys=True))
+        return 0
     try:
         perms = pack_permissions()
     except pack.PackError as err:
@@ -238,8 +258,18 @@ def register(sub) -> None:
                        "(handler time, archive size, cold import) instead")
     bench.set_defaults(func=cmd_bench)
 
+    und = sub.add_parser("undo", help="restore what remediation changed, from its journal")
+    und.add_argument("--journal", required=True, metavar="LOC",
+                     help="the journal: a folder or s3://bucket/prefix")
+    und.add_argument("--policy", help="only this policy's changes")
+    und.add_argument("--resource", metavar="ARN", help="only this resource's (ARN or id)")
+    und.add_argument("--dryrun", action="store_true", help="print what would be restored")
+    und.set_defaults(func=cmd_undo)
+
     perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need")
-    perms.add_argument("--format", choices=("iam-json", "by-policy"), default="iam-json")
+    perms.add_argument("--format", choices=("iam-json", "by-policy", "automation"),
+                       default="iam-json", help="automation: the SSM Automation role's "
+                       "policy (the runbooks' own calls)")
     perms.set_defaults(func=cmd_permissions)
 
     cov = sub.add_parser("coverage", help="the FSBP control coverage table (docs/coverage.md)")

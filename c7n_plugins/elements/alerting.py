@@ -32,7 +32,6 @@ from c7n.actions.notify import Notify
 from c7n.utils import chunks, local_session, type_schema
 
 from c7n_plugins import registry
-from c7n_plugins.elements.remediate import record_key
 from c7n_plugins.findings import CLASSIFICATION_KEYS
 from c7n_plugins.journal import Journal, JournalError
 from c7n_plugins.taxonomy import tags_to_dict
@@ -104,7 +103,7 @@ def product_of(finding: dict) -> str:
 
 def pack_outcome(finding: dict, tags: dict, journal: Journal | None) -> str:
     """What the pack did: the finding says so, else the remediation journal
-    (contract 7), else the resource's remediation tag; otherwise a human must act."""
+    (contract 7); otherwise a human must act."""
     fields = finding.get("ProductFields") or {}
     said = fields.get(REMEDIATION_FIELD)
     if said in OUTCOMES:
@@ -120,8 +119,6 @@ def pack_outcome(finding: dict, tags: dict, journal: Journal | None) -> str:
         for status in ("failed", "pending", "planned", "fixed"):  # the worst one counts
             if status in statuses:
                 return OUTCOMES[status]
-    if policy and record_key(policy) in tags:
-        return "fixed"
     return "needs a human"
 
 

@@ -10,14 +10,11 @@ configuration.
 
 from __future__ import annotations
 
-import json
-
 from c7n.actions import Action
 from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
 from c7n_plugins import registry
-from c7n_plugins.journal import Entry, for_run
 
 ANNOTATION = "c7n:RegistryScanning"
 ALL_REPOSITORIES = {"filter": "*", "filterType": "WILDCARD"}
@@ -76,7 +73,8 @@ class EnableRegistryScanning(Action):
 
     The registry gets one ``CONTINUOUS_SCAN`` rule for ``*`` (which also scans on
     push, so it covers what earlier rules did). No image or repository changes. The
-    previous configuration is journaled first, so ``assetpack undo`` can put it back.
+    previous configuration is journaled first by ``asset-remediate`` (its remedy is in
+:mod:`c7n_plugins.remedies`), so ``assetpack undo`` can put it back.
     Enhanced scanning enables Amazon Inspector for ECR, which Inspector bills per image.
 
     :example:
@@ -84,7 +82,7 @@ class EnableRegistryScanning(Action):
     .. code-block:: yaml
 
         policies:
-          - name: ecr-registry-enhanced-scanning
+          - name: vulnerability-ecr-registry-enhanced-scanning
             resource: aws.account
             metadata:
               category: vulnerability
@@ -111,18 +109,4 @@ class EnableRegistryScanning(Action):
         # (and a registry may hold only two rules).
         after = {"scanType": "ENHANCED", "rules": [
             {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [ALL_REPOSITORIES]}]}
-        account = resources[0]
-        journal = for_run(self.manager.config.output_dir)
-        entry = journal.write(Entry(
-            policy=self.manager.ctx.policy.name,
-            resource=f"arn:aws:ecr:{self.manager.config.region}:{account['account_id']}:registry",
-            resource_type="aws.account", action=self.type,
-            before={"scanType": before.get("scanType", "BASIC"),
-                    "rules": json.loads(json.dumps(before.get("rules") or []))},
-            after=after))
-        try:
-            client.put_registry_scanning_configuration(**after)
-        except Exception as err:
-            journal.update(entry, "failed", str(err)[:300])
-            raise
-        journal.update(entry, "fixed")
+        client.put_registry_scanning_configuration(**after)

@@ -22,7 +22,7 @@ class SetContainerInsights(Action):
     .. code-block:: yaml
 
         policies:
-          - name: ecs-cluster-insights-on
+          - name: ecs-cluster-container-insights
             resource: aws.ecs
             metadata:
               category: compliance

@@ -23,7 +23,7 @@ class CancelKeyDeletion(Action):
     .. code-block:: yaml
 
         policies:
-          - name: kms-key-deletion-cancelled
+          - name: kms-key-not-pending-deletion
             resource: aws.kms-key
             metadata:
               category: compliance

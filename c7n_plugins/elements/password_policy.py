@@ -30,7 +30,7 @@ class TightenPasswordPolicy(Action):
     .. code-block:: yaml
 
         policies:
-          - name: account-password-policy-floor
+          - name: iam-password-policy-strong
             resource: aws.account
             metadata:
               category: compliance

@@ -24,7 +24,7 @@ class SetManagedSse(Action):
     .. code-block:: yaml
 
         policies:
-          - name: sqs-queue-managed-sse
+          - name: sqs-queue-encrypted
             resource: aws.sqs
             metadata:
               category: compliance

@@ -18,6 +18,17 @@ from c7n.utils import chunks, local_session, type_schema
 from c7n_plugins import registry
 
 BATCH = 50  # ParameterValues targets per rate-controlled execution (the API's limit)
+# What each runbook the pack starts calls, as its AutomationAssumeRole; from the
+# runbooks' own documentation (Systems Manager Automation runbook reference). The
+# role Terraform creates is granted exactly these (`assetpack permissions --format
+# automation`); a runbook missing here fails validation.
+RUNBOOK_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "AWS-EnableS3BucketEncryption": ("s3:PutEncryptionConfiguration",
+                                     "s3:GetEncryptionConfiguration"),
+    "AWSConfigRemediation-EnableCloudTrailLogFileValidation": (
+        "cloudtrail:UpdateTrail", "cloudtrail:GetTrail", "cloudtrail:DescribeTrails"),
+    "AWS-ConfigureS3BucketVersioning": ("s3:PutBucketVersioning", "s3:GetBucketVersioning"),
+}
 
 
 @registry.action("start-automation")
@@ -27,9 +38,12 @@ class StartAutomation(Action):
     ``parameters`` maps runbook parameters to JMESPath expressions evaluated on
     the resource; ``static-parameters`` are literal values, formatted with
     ``{account_id}``, ``{region}`` and ``{partition}``; ``role`` (formatted the
-    same way) is passed as ``AutomationAssumeRole``. When exactly one parameter
-    comes from the resource, resources are batched into rate-controlled
-    executions (``TargetParameterName`` with ``ParameterValues`` targets), so a
+    same way, required) is passed as ``AutomationAssumeRole``: the runbook acts as
+    that role (``assetpack-automation``, which Terraform creates with the runbooks'
+    own permissions), never as the caller. The change happens when the execution
+    runs, so ``asset-remediate`` reports it ``pending`` until it is seen done.
+    When exactly one parameter comes from the resource, resources are batched
+    into rate-controlled executions (``TargetParameterName`` with ``ParameterValues`` targets), so a
     thousand buckets cost twenty API calls, not a thousand.
 
     :example:
@@ -37,32 +51,27 @@ class StartAutomation(Action):
     .. code-block:: yaml
 
         policies:
-          - name: s3-bucket-versioning-by-runbook
-            resource: aws.s3
+          - name: cloudtrail-log-file-validation
+            resource: aws.cloudtrail
             metadata:
               category: compliance
               severity: low
-              controls: [FSBP/S3.14]
+              controls: [FSBP/CloudTrail.4]
               remediation: auto
-              description: S3 buckets should have versioning enabled.
+              description: Trails must sign digest files.
             filters:
-              - type: value
-                key: Versioning.Status
-                value: Enabled
-                op: ne
+              - LogFileValidationEnabled: false
             actions:
               - type: start-automation
-                document: AWS-ConfigureS3BucketVersioning
+                document: AWSConfigRemediation-EnableCloudTrailLogFileValidation
                 parameters:
-                  BucketName: Name
-                static-parameters:
-                  VersioningState: Enabled
-                role: "arn:aws:iam::{account_id}:role/assetpack-remediation"
+                  TrailName: Name
+                role: "arn:aws:iam::{account_id}:role/assetpack-automation"
     """
 
     schema = type_schema(
         "start-automation",
-        required=["document", "parameters"],
+        required=["document", "parameters", "role"],
         document={"type": "string", "minLength": 1},
         version={"type": "string"},
         parameters={"type": "object", "minProperties": 1,
@@ -75,6 +84,10 @@ class StartAutomation(Action):
     permissions = ("ssm:StartAutomationExecution", "iam:PassRole")
 
     def validate(self):
+        if self.data["document"] not in RUNBOOK_PERMISSIONS:
+            raise PolicyValidationError(
+                f"start-automation: {self.data['document']} has no entry in "
+                "RUNBOOK_PERMISSIONS, so its role would lack what it calls")
         for name, expr in self.data["parameters"].items():
             try:
                 jmespath.compile(expr)

@@ -21,10 +21,10 @@ from c7n.utils import local_session, type_schema
 
 from c7n_plugins import registry
 from c7n_plugins.journal import Entry, Journal, for_run
+from c7n_plugins.remedies import CONTAINMENT_TAG
 
 FINDING = "c7n:GuardDutyFinding"
 QUARANTINE_TAG = "assetpack:purpose"
-CONTAINMENT_TAG = "assetpack:containment"
 EVIDENCE_TAG = "assetpack:evidence"
 
 
@@ -213,8 +213,8 @@ class ContainInstance(Action):
         arn = self.manager.get_arns([r])[0]
         entry = journal.write(Entry(
             policy=self.manager.ctx.policy.name, resource=arn, resource_type="aws.ec2",
-            action=self.type, before={"NetworkInterfaces": interfaces,
-                                      "Tags": {CONTAINMENT_TAG: None}},
+            action=self.type, resource_id=r["InstanceId"], region=self.manager.config.region,
+            before={"NetworkInterfaces": interfaces, "Tags": {CONTAINMENT_TAG: None}},
             after={"NetworkInterfaces": {eni: [quarantine] for eni in interfaces},
                    "Tags": {CONTAINMENT_TAG: "quarantined"}},
             detail=f"GuardDuty {finding.get('type', '?')} {finding.get('id', '')}".strip()))
@@ -254,7 +254,7 @@ class DeactivateAccessKey(Action):
     .. code-block:: yaml
 
         policies:
-          - name: threat-iam-credential-response
+          - name: threat-iam-credential-deactivate-key
             resource: iam-user
             mode:
               type: guard-duty
@@ -288,7 +288,8 @@ class DeactivateAccessKey(Action):
                 raise PolicyExecutionError(f"{r['UserName']} has no access key {key_id}")
             entry = journal.write(Entry(
                 policy=self.manager.ctx.policy.name, resource=r["Arn"],
-                resource_type="aws.iam-user", action=self.type,
+                resource_type="aws.iam-user", action=self.type, resource_id=r["UserName"],
+                region=self.manager.config.region,
                 before={"AccessKeyId": key_id, "Status": status},
                 after={"AccessKeyId": key_id, "Status": "Inactive"},
                 detail=str((r.get(FINDING) or {}).get("type", ""))))
@@ -299,23 +300,3 @@ class DeactivateAccessKey(Action):
                 journal.update(entry, "failed", str(err)[:300])
                 raise
             journal.update(entry, "fixed")
-
-
-def restore(session, entry: Entry) -> None:
-    """Put back what one of these actions changed, from its journal entry (for undo).
-
-    Evidence snapshots are kept: they are the record of the incident.
-    """
-    if entry.action == "contain-instance":
-        ec2 = session.client("ec2")
-        for eni, groups in entry.before["NetworkInterfaces"].items():
-            ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=groups)
-        instance = entry.resource.rsplit("/", 1)[-1]
-        ec2.delete_tags(Resources=[instance], Tags=[{"Key": CONTAINMENT_TAG}])
-    elif entry.action == "deactivate-access-key":
-        user = entry.resource.rsplit("/", 1)[-1]
-        session.client("iam").update_access_key(UserName=user,
-                                                AccessKeyId=entry.before["AccessKeyId"],
-                                                Status=entry.before["Status"])
-    else:
-        raise ValueError(f"no restore for action {entry.action}")

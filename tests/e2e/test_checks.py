@@ -88,17 +88,32 @@ def test_check_finds_violation_and_spares_twin(check, estate_run):
 
 @pytest.mark.parametrize("check", REMEDIATING, ids=lambda p: p.name)
 def test_remediation_fixes_only_what_it_may(check, estate_run):
+    """Fixed (or pending) resources comply afterwards; what the blast radius keeps
+    from an unattended fix (not opted in, a consumer found) is left unchanged for a
+    human, with the reason; protected assets and compliant twins are never touched."""
     built, out, scans = estate_run
     if check.name not in built.expectations:
         pytest.skip("covered by its placebo replay")
     expected = built.expectations[check.name]
+    radius = pack.blast_radius()[check.name]
     after = _matched(out / "after", check.name)
-    fixable = expected.violating - expected.protected
-    assert not (fixable & after), f"still violating after remediation: {fixable & after}"
-    assert expected.protected <= after, "a protected asset was changed"
-    assert not (expected.compliant & after)
     outcome = json.loads((out / "fix" / check.name / "action-assetremediate").read_text())
-    by_id = {o["id"]: o["status"] for o in outcome}
-    assert all(by_id[i] == "fixed" for i in fixable)
-    assert all(by_id[i] == "needs-human" for i in expected.protected)
+    by_id = {o["id"]: o for o in outcome}
+    fixable = expected.violating - expected.protected
+    assert {by_id[i]["status"] for i in fixable} <= {"fixed", "pending", "needs-human"}
+    changed = {i for i in fixable if by_id[i]["status"] in ("fixed", "pending")}
+    kept = fixable - changed
+    assert not (changed & after), f"still violating after remediation: {changed & after}"
+    assert kept <= after, "a resource left to a human was changed"
+    assert all(by_id[i]["reason"] for i in kept)
+    if radius["class"] == "disruptive" and not radius.get("opt-in"):
+        assert not changed, "a disruptive fix ran without opt-in"
+    elif radius["class"] == "disruptive":
+        # Opted in: only a guard that found a consumer keeps a resource from the fix.
+        assert not any("not opted in" in by_id[i]["reason"] for i in kept)
+    else:
+        assert changed, f"nothing fixed: {[by_id[i] for i in fixable]}"
+    assert expected.protected <= after, "a protected asset was changed"
+    assert all(by_id[i]["status"] == "needs-human" for i in expected.protected)
+    assert not (expected.compliant & after)
     assert not (expected.compliant & set(by_id)), "the compliant twin was touched"

@@ -19,6 +19,8 @@ def test_s3_journal_round_trip(aws):
     assert keys == [f"remediation/{entry.id}.json"]
     [read] = list(journal.entries(policy="p1"))
     assert read.status == "fixed" and read.after == {"KmsMasterKeyId": "alias/aws/sqs"}
+    assert journal.get(entry.id).status == "fixed"
+    assert journal.get("p1/none/set-encryption") is None
 
 
 def test_missing_bucket_means_no_entry(aws):

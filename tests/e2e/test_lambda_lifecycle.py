@@ -43,6 +43,8 @@ def invoke(tmp_path, monkeypatch):
     from c7n_plugins import handler
 
     monkeypatch.chdir(tmp_path)
+    # As deployed: the journal location Terraform sets (no journal, no remediation).
+    monkeypatch.setenv("ASSETPACK_JOURNAL", str(tmp_path / "journal"))
 
     def run(name: str, event: dict):
         data = pack.deploy_form(POLICIES[name])

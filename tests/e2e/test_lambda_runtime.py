@@ -36,10 +36,25 @@ def _archive(tmp_path, data: dict):
     return lambda_runtime.build_archive(data, tmp_path / "archive", REGION, ACCOUNT)
 
 
+JOURNAL = "s3://assetpack-journal/journal"
+
+
 def _invoke(archive, runtime, event, emulator):
-    result = lambda_runtime.invoke(archive, runtime, event, emulator.environ())
+    # As deployed: the journal bucket Terraform creates (no journal, no remediation).
+    env = {**emulator.environ(), "ASSETPACK_JOURNAL": JOURNAL}
+    result = lambda_runtime.invoke(archive, runtime, event, env)
     assert result.ok, result.stderr[-3000:]
     return result
+
+
+def _journaled(session) -> list[str]:
+    listed = session.client("s3").list_objects_v2(Bucket="assetpack-journal", Prefix="journal/")
+    return [o["Key"] for o in listed.get("Contents", [])]
+
+
+def _prepare(session) -> None:
+    prepare_account(session)
+    session.client("s3").create_bucket(Bucket="assetpack-journal")
 
 
 def _findings(session, generator: str) -> list[dict]:
@@ -57,7 +72,7 @@ def test_archive_holds_the_runtime_and_no_tooling(tmp_path):
 
 
 def test_cloudtrail_mode_tags_the_new_bucket(aws, emulator, runtime, tmp_path):
-    prepare_account(aws)
+    _prepare(aws)
     activity = next(a for a in ACTIVITIES if a.resource_type == "aws.s3")
     bucket, record = perform(aws, activity)
     archive = _archive(tmp_path, _deploy_form("auto-tag-s3"))
@@ -69,7 +84,7 @@ def test_cloudtrail_mode_tags_the_new_bucket(aws, emulator, runtime, tmp_path):
 
 
 def test_periodic_mode_reads_the_taxonomy_and_posts_findings(aws, emulator, runtime, tmp_path):
-    prepare_account(aws)
+    _prepare(aws)
     url = aws.client("sqs").create_queue(QueueName="untagged-orders")["QueueUrl"]
     archive = _archive(tmp_path, _deploy_form("tag-compliance-sqs"))
     scheduled = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
@@ -83,7 +98,7 @@ def test_periodic_mode_reads_the_taxonomy_and_posts_findings(aws, emulator, runt
 
 
 def test_config_rule_mode_evaluates_and_fixes_the_queue(aws, emulator, runtime, tmp_path):
-    prepare_account(aws)
+    _prepare(aws)
     sqs = aws.client("sqs")
     url = sqs.create_queue(QueueName="plain-orders",
                            Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"]
@@ -108,6 +123,7 @@ def test_config_rule_mode_evaluates_and_fixes_the_queue(aws, emulator, runtime, 
     _invoke(archive, runtime, event, emulator)
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert attrs.get("SqsManagedSseEnabled") == "true"
+    assert any(k.startswith("journal/sqs-queue-encrypted/") for k in _journaled(aws))
     [evaluation] = aws.client("config").get_compliance_details_by_resource(
         ResourceType="AWS::SQS::Queue", ResourceId=url)["EvaluationResults"]
     assert evaluation["ComplianceType"] == "NON_COMPLIANT"
@@ -115,15 +131,17 @@ def test_config_rule_mode_evaluates_and_fixes_the_queue(aws, emulator, runtime, 
 
 
 def test_hub_finding_mode_starts_and_acts(aws, emulator, runtime, tmp_path):
-    prepare_account(aws)
-    aws.client("sqs").create_queue(QueueName="flagged")
+    _prepare(aws)
+    url = aws.client("sqs").create_queue(QueueName="flagged", Attributes={
+        "SqsManagedSseEnabled": "false"})["QueueUrl"]
     arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:flagged"
     policy = pack.deploy_form({
-        "name": "hub-finding-runtime-probe", "resource": "aws.sqs",
+        # The SQS.1 check's name: its blast radius (safe) lets the fix run unattended.
+        "name": "sqs-queue-encrypted", "resource": "aws.sqs",
         "mode": {"type": "hub-finding"},
         "metadata": {"category": "vulnerability", "severity": "high", "remediation": "auto",
-                     "description": "Tags queues a finding names."},
-        "actions": [{"type": "tag", "key": "assetpack:seen", "value": "yes"}]})
+                     "description": "Encrypts queues a finding names."},
+        "actions": [{"type": "set-managed-sse"}]})
     # The plugins' own elements run: the guarded remediation and the pack's finding.
     assert [a["type"] for a in policy["actions"]] == ["asset-remediate", "post-control-finding"]
     finding = {"SchemaVersion": "2018-10-08", "Id": "probe-1",
@@ -134,9 +152,9 @@ def test_hub_finding_mode_starts_and_acts(aws, emulator, runtime, tmp_path):
                "Resources": [{"Type": "AwsSqsQueue", "Id": arn, "Region": REGION}]}
     archive = _archive(tmp_path, policy)
     _invoke(archive, runtime, envelope(finding, ACCOUNT, REGION), emulator)
-    tags = aws.client("sqs").list_queue_tags(QueueUrl=aws.client("sqs").get_queue_url(
-        QueueName="flagged")["QueueUrl"]).get("Tags", {})
-    assert tags.get("assetpack:seen") == "yes"
+    attrs = aws.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+    assert attrs["Attributes"]["SqsManagedSseEnabled"] == "true"
+    assert any(k.startswith("journal/sqs-queue-encrypted/") for k in _journaled(aws))
 
 
 def test_a_missing_module_fails_as_in_aws(emulator, runtime, tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from assetpack.demo import NOTIFY_QUEUE_TAGS
 from assetpack.emulator import threats
 from assetpack.replay import Replayer
-from c7n_plugins.elements.threat import restore
+from assetpack.undo import undo
 from c7n_plugins.journal import Journal
 
 pytestmark = pytest.mark.e2e
@@ -158,8 +158,10 @@ def test_compromise_is_snapshotted_then_quarantined_then_journaled_then_announce
     assert "threat-critical" in routes["threat-ec2-finding-important-asset"]
     assert "threat-compute" in routes["threat-ec2-compromise-containment"]
 
-    # Undo from the journal entry: the original groups come back, the evidence stays.
-    restore(account, entry)
+    # assetpack undo from the journal: the original groups come back, the evidence stays.
+    [done] = undo(str(tmp_path / "journal"), policy="threat-ec2-compromise-containment",
+                  session=account)
+    assert done.status == "undone", done
     assert _groups(account, box["eni"]) == set(box["groups"])
     assert len(ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]) == len(snaps)
 
@@ -240,6 +242,8 @@ def test_misused_access_key_is_deactivated_not_deleted(account, tmp_path):
     policies = {m["policy"]["name"] for m in _messages(account)}
     assert {"threat-iam-user-finding", "threat-iam-credential-deactivate-key"} <= policies
 
-    restore(account, entry)
+    [done] = undo(str(tmp_path / "journal"), policy="threat-iam-credential-deactivate-key",
+                  session=account)
+    assert done.status == "undone", done
     assert {k["AccessKeyId"]: k["Status"] for k in iam.list_access_keys(
         UserName="legacy-deployer")["AccessKeyMetadata"]}[key] == "Active"

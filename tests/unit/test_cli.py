@@ -120,3 +120,33 @@ def test_report_is_custodians_only_with_policy_files():
     assert _names_policies(["report", "-s", "out", "policies/compliance/s3.yml"])
     assert not _names_policies(["report", "-o", "out", "--mailer-config", "mailer.yml"])
     assert not _names_policies(["report", "--journal", "j.json", "--since", "7d"])
+
+
+def test_undo_needs_a_journal(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["undo"])
+    assert exit_.value.code == 2
+    assert "--journal" in capsys.readouterr().err
+
+
+def test_undo_of_an_unreadable_journal_is_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "journal"
+    (bad / "p").mkdir(parents=True)
+    (bad / "p" / "broken.json").write_text("{not json")
+    assert main(["undo", "--journal", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "cannot read the journal" in err
+
+
+def test_undo_dry_run_lists_and_changes_nothing(tmp_path, capsys):
+    from c7n_plugins.journal import Entry, Journal
+
+    journal = Journal(str(tmp_path / "journal"))
+    entry = journal.write(Entry("sqs-queue-encrypted", "arn:aws:sqs:us-east-1:1:q", "aws.sqs",
+                                "set-managed-sse", {"SqsManagedSseEnabled": "false"},
+                                {"SqsManagedSseEnabled": "true"}, status="fixed",
+                                resource_id="https://sqs/1/q", region="us-east-1"))
+    assert main(["undo", "--journal", str(tmp_path / "journal"), "--dryrun"]) == 0
+    out = capsys.readouterr()
+    assert "would-undo" in out.out and "SqsManagedSseEnabled" in out.out
+    assert journal.get(entry.id).status == "fixed"

@@ -58,3 +58,21 @@ def test_location_comes_from_the_environment(tmp_path, monkeypatch):
     journal = Journal.from_env(default=str(tmp_path))
     assert (journal.bucket, journal.prefix) == ("bucket", "prefix")
     assert os.environ["ASSETPACK_JOURNAL"] == "s3://bucket/prefix"
+
+
+def test_a_dry_run_never_overwrites_the_record_of_a_real_change(tmp_path):
+    journal = Journal(str(tmp_path))
+    real = journal.write(_entry(status="fixed"))
+    plan = journal.write(_entry(dryrun=True, after={"intended": {}}))
+    assert real.id != plan.id
+    assert journal.get(real.id).status == "fixed"
+    assert journal.get(plan.id).dryrun is True
+    assert journal.get("no/such/entry") is None
+
+
+def test_ids_and_execution_round_trip(tmp_path):
+    journal = Journal(str(tmp_path))
+    entry = journal.write(_entry(resource_id="b1", region="eu-west-1", execution="e-1",
+                                 status="pending"))
+    again = journal.get(entry.id)
+    assert (again.resource_id, again.region, again.execution) == ("b1", "eu-west-1", "e-1")

@@ -101,3 +101,52 @@ def test_malformed_yaml_names_file(tmp_path):
     bad.write_text("policies: [\n")
     with pytest.raises(pack.PackError, match="broken.yml"):
         pack.load([bad])
+
+
+@pytest.mark.parametrize("remediation", ["manual", "none"])
+def test_manual_or_none_with_a_modifying_action_is_invalid(tmp_path, remediation):
+    path = tmp_path / "bad.yml"
+    path.write_text(yaml.safe_dump({"policies": [{
+        "name": "sqs-queue-encrypted", "resource": "aws.sqs",
+        "metadata": {"category": "compliance", "severity": "medium",
+                     "controls": ["FSBP/SQS.1"], "remediation": remediation,
+                     "description": "Queues must be encrypted."},
+        "filters": [{"SqsManagedSseEnabled": "false"}],
+        "actions": [{"type": "set-managed-sse"}]}]}))
+    with pytest.raises(pack.PackError,
+                       match=f"remediation: {remediation} forbids .*set-managed-sse"):
+        pack.load([path])
+
+
+def test_asking_the_owner_is_allowed_without_remediation():
+    asking = [p for p in POLICIES if p.metadata.get("remediation") == "none"
+              and any(a.get("type") == "notify" for a in p.data.get("actions", []))]
+    assert asking, "tag compliance notifies and marks with remediation: none"
+
+
+def test_every_automatic_fix_has_a_blast_radius_and_a_remedy():
+    radius = pack.blast_radius()
+    auto = [p for p in POLICIES if p.metadata.get("remediation") == "auto"]
+    assert {p.name for p in auto} == set(radius), "policies/remediation.yml drifted"
+    for p in auto:
+        assert pack.remediation_errors(p.data, radius) == []
+
+
+def test_automatic_fix_without_a_remedy_is_invalid(tmp_path):
+    path = tmp_path / "bad.yml"
+    path.write_text(yaml.safe_dump({"policies": [{
+        "name": "sqs-queue-encrypted", "resource": "aws.sqs",
+        "metadata": {"category": "compliance", "severity": "medium",
+                     "controls": ["FSBP/SQS.1"], "remediation": "auto",
+                     "description": "Queues must be encrypted."},
+        "filters": [{"SqsManagedSseEnabled": "false"}],
+        "actions": [{"type": "tag", "key": "x", "value": "y"}]}]}))
+    with pytest.raises(pack.PackError, match="no remedy for aws.sqs tag"):
+        pack.load([path])
+
+
+def test_disruptive_fix_without_a_guard_is_invalid():
+    assert pack.blast_errors({"class": "disruptive", "reason": "breaks clients"}) == [
+        "a disruptive fix needs at least one guard that looks for its consumers"]
+    assert "unknown guards" in " ".join(pack.blast_errors(
+        {"class": "safe", "reason": "r", "guards": ["no-such-guard"]}))

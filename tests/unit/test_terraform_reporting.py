@@ -110,4 +110,5 @@ def test_bucket_access_is_scoped_to_the_packs_buckets():
     assert set(scoped) == ROLE_SCOPED
     assert scoped["s3:ListBucket"] == "${var.data_bucket_arns}"
     role = named_blocks(module_doc(EXAMPLE), "module")["custodian_role"]
-    assert role["data_bucket_arns"] == ["${module.reporting.reports_bucket_arn}"]
+    assert role["data_bucket_arns"] == ["${module.reporting.reports_bucket_arn}",
+                                        "${module.security_baseline.journal_bucket_arn}"]

@@ -113,7 +113,14 @@ def build(estate) -> None:
                 "Principal": {"AWS": f"arn:aws:iam::{PARTNER_ACCOUNT}:root"},
                 "Action": ["s3:GetObject", "s3:PutObject", "s3:PutBucketPolicy"],
                 "Resource": [f"arn:aws:s3:::{partner}", f"arn:aws:s3:::{partner}/*"]}]}))
-        estate.created += 5
+        # Build artifacts: private, but Block Public Access was turned off long ago; no
+        # reader depends on that, so the disruptive S3 fixes may run here unattended.
+        artifacts = f"legacy-build-artifacts{sfx}"
+        s3.create_bucket(Bucket=artifacts)
+        estate.created += 6
+        for policy in ("s3-bucket-public-access-blocked", "s3-bucket-requires-ssl",
+                       "s3-bucket-kms-encrypted"):
+            estate.expect(policy, violating=[artifacts], compliant=[private])
 
         estate.expect("s3-bucket-public-access-blocked", violating=[public],
                       compliant=[private], protected=[vault])

@@ -5,8 +5,9 @@
 
 locals {
   # Written by `assetpack permissions --format iam-json`; CI fails when stale.
-  custodian_permissions = file("${path.root}/../../generated/custodian-permissions.json")
-  taxonomy_file         = "${path.root}/../../../c7n_plugins/data/taxonomy.default.json"
+  custodian_permissions  = file("${path.root}/../../generated/custodian-permissions.json")
+  automation_permissions = file("${path.root}/../../generated/automation-permissions.json")
+  taxonomy_file          = "${path.root}/../../../c7n_plugins/data/taxonomy.default.json"
 }
 
 module "notifications" {
@@ -27,11 +28,12 @@ module "notifications" {
 module "security_baseline" {
   source = "../../modules/security-baseline"
 
-  name_prefix         = var.name_prefix
-  findings_queue_arn  = module.notifications.queue_arn
-  enable_cis          = var.enable_cis
-  security_contact    = var.security_contact
-  containment_vpc_ids = var.containment_vpc_ids
+  name_prefix            = var.name_prefix
+  findings_queue_arn     = module.notifications.queue_arn
+  enable_cis             = var.enable_cis
+  security_contact       = var.security_contact
+  containment_vpc_ids    = var.containment_vpc_ids
+  automation_policy_json = local.automation_permissions
 }
 
 module "taxonomy" {
@@ -57,7 +59,7 @@ module "custodian_role" {
   kms_key_arns            = [module.notifications.kms_key_arn]
   ses_identity_arns       = module.notifications.ses_identity_arns
   taxonomy_parameter_arns = [module.taxonomy.arn]
-  data_bucket_arns        = [module.reporting.reports_bucket_arn]
+  data_bucket_arns        = [module.reporting.reports_bucket_arn, module.security_baseline.journal_bucket_arn]
 }
 
 module "ci_oidc" {

@@ -52,3 +52,23 @@ output "quarantine_security_group_ids" {
   description = "Quarantine security group per VPC where containment is opted in."
   value       = { for vpc, group in aws_security_group.quarantine : vpc => group.id }
 }
+
+output "journal_bucket_arn" {
+  description = "Bucket of the remediation journal (contract 7)."
+  value       = aws_s3_bucket.journal.arn
+}
+
+output "journal_location" {
+  description = "ASSETPACK_JOURNAL for the Lambdas and `assetpack undo --journal`."
+  value       = "s3://${aws_s3_bucket.journal.id}/journal"
+}
+
+output "automation_role_arn" {
+  description = "Role the pack's SSM Automation runbooks act as (AutomationAssumeRole)."
+  value       = aws_iam_role.automation.arn
+}
+
+output "sns_kms_key_arn" {
+  description = "Key the pack encrypts SNS topics with (alias/<prefix>-sns)."
+  value       = aws_kms_key.sns.arn
+}

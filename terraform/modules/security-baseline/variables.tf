@@ -221,3 +221,10 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+# --- Remediation -------------------------------------------------------------------
+
+variable "automation_policy_json" {
+  description = "IAM policy of the SSM Automation role: terraform/generated/automation-permissions.json (`make generated`)."
+  type        = string
+}
