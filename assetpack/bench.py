@@ -1,7 +1,9 @@
 """``assetpack bench``: scan wall time, peak memory and AWS API calls by estate scale.
 
 Each scale gets a fresh emulator and estate; the scan runs as a child process
-(``assetpack scan --dryrun``) so its peak memory is its own (``wait4``'s rusage).
+(``assetpack scan --dryrun``) so its peak memory is its own (``wait4``'s rusage);
+then the same estate is scanned again with remediation on. API calls are shown
+per service:operation, so a per-resource call that grows with scale stands out.
 
 ``assetpack bench --tagging`` measures the auto-tag Lambda instead: event-to-tag time
 through the real handler against the emulator, its archive size and the cold import
@@ -24,11 +26,12 @@ from assetpack.demo import prepare_account
 from assetpack.emulator import estate, server
 
 
-def _scan_child(out: Path, env: dict[str, str]) -> tuple[float, int, dict]:
+def _scan_child(out: Path, env: dict[str, str], dryrun: bool = True,
+                ) -> tuple[float, int, dict]:
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "assetpack.cli.main", "scan", "--dryrun",
-                             "-s", str(out)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "assetpack.cli.main", "scan",
+                             *(["--dryrun"] if dryrun else []), "-s", str(out)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - t0
@@ -44,24 +47,46 @@ def measure(scale: int, out: Path) -> dict:
         t0 = time.monotonic()
         built = estate.build(session, scale=scale)
         build_s = time.monotonic() - t0
-        wall, rss_mb, summary = _scan_child(out / f"scale-{scale}", {**os.environ,
-                                                                     **emu.environ()})
+        env = {**os.environ, **emu.environ()}
+        wall, rss_mb, summary = _scan_child(out / f"scale-{scale}", env)
+        # Then the same estate scanned with remediation on: what `assetpack scan` costs
+        # when it fixes what it found.
+        fix_wall, _, fixed = _scan_child(out / f"scale-{scale}-remediate", env, dryrun=False)
     seen = summary["resources_seen"]
     return {"scale": scale, "resources_created": built.created, "resources_seen": seen,
             "checks": summary["totals"]["checks"], "violations": summary["totals"]["violations"],
             "scan_seconds": round(wall, 1), "peak_rss_mb": rss_mb,
             "api_calls": summary["api_calls"],
             "api_calls_per_resource": round(summary["api_calls"] / max(seen, 1), 2),
+            "api_calls_by_operation": summary.get("api_calls_by_operation", {}),
+            "remediating_scan_seconds": round(fix_wall, 1),
+            "remediated": fixed["totals"]["remediation"],
             "estate_build_seconds": round(build_s, 1)}
 
 
 def table(rows: list[dict]) -> str:
     head = ("| scale | resources | checks | violations | scan wall time | peak memory "
-            "| API calls | calls per resource |")
-    lines = [head, "| " + " | ".join("---" for _ in range(8)) + " |"]
+            "| API calls | calls per resource | remediating scan |")
+    lines = [head, "| " + " | ".join("---" for _ in range(9)) + " |"]
     lines += [f"| {r['scale']} | {r['resources_seen']} | {r['checks']} | {r['violations']} | "
               f"{r['scan_seconds']} s | {r['peak_rss_mb']} MB | {r['api_calls']} | "
-              f"{r['api_calls_per_resource']} |" for r in rows]
+              f"{r['api_calls_per_resource']} | {r['remediating_scan_seconds']} s |"
+              for r in rows]
+    return "\n".join(lines)
+
+
+def operations_table(rows: list[dict], top: int = 25) -> str:
+    """Calls per resource by service:operation at each scale, the busiest first: an
+    operation whose share grows with scale is a per-resource call left to batch."""
+    biggest = rows[-1]["api_calls_by_operation"]
+    ops = sorted(biggest, key=biggest.get, reverse=True)[:top]
+    head = "| operation | " + " | ".join(f"scale {r['scale']}" for r in rows) + " |"
+    lines = [head, "| --- |" + " --- |" * len(rows)]
+    for op in ops:
+        cells = [f"{r['api_calls_by_operation'].get(op, 0)} "
+                 f"({r['api_calls_by_operation'].get(op, 0) / max(r['resources_seen'], 1):.3f})"
+                 for r in rows]
+        lines.append(f"| {op} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -77,6 +102,8 @@ def run_bench(scales: list[int], output: str) -> int:
               file=sys.stderr, flush=True)
     Path(output).write_text(json.dumps(rows, indent=2))
     print(table(rows))
+    print("\nAPI calls by operation (per resource):\n")
+    print(operations_table(rows))
     return 0
 
 

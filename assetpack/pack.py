@@ -13,8 +13,9 @@ The forms that run are derived here and never written down twice:
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,8 @@ class PackPolicy:
 
     data: dict
     path: Path
+    # sha256 of the file's text: validation is cached by it (:func:`validate_policies`).
+    digest: str = ""
 
     @property
     def name(self) -> str:
@@ -82,14 +85,20 @@ def policy_files(root: Path | None = None) -> list[Path]:
     return sorted(p for p in root.rglob("*.y*ml") if "iac" not in p.relative_to(root).parts)
 
 
+# libyaml's parser where PyYAML was built with it (several times faster).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_file(path: Path) -> list[PackPolicy]:
     try:
-        doc = yaml.safe_load(path.read_text())
+        text = path.read_text()
+        doc = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as err:
         raise PackError(f"{path}: cannot read policy file: {err}") from err
     if not isinstance(doc, dict) or not isinstance(doc.get("policies"), list):
         raise PackError(f"{path}: expected a mapping with a 'policies' list")
-    return [PackPolicy(p, path) for p in doc["policies"]]
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return [PackPolicy(p, path, digest) for p in doc["policies"]]
 
 
 def metadata_errors(policy: dict) -> list[str]:
@@ -119,19 +128,81 @@ def metadata_errors(policy: dict) -> list[str]:
     return errors
 
 
-def load(files: Iterable[Path] | None = None, validate: bool = True) -> list[PackPolicy]:
+def load(files: Iterable[Path] | None = None, validate: bool = True,
+         only: Callable[[PackPolicy], bool] | None = None) -> list[PackPolicy]:
     """Read the pack's policies; with ``validate``, raise :class:`PackError` on the first
-    invalid file, naming it and every reason, before anything runs."""
+    invalid file, naming it and every reason, before anything runs. ``only`` keeps the
+    policies a command runs (the others are neither validated nor returned)."""
     files = list(files) if files is not None else policy_files()
     policies: list[PackPolicy] = []
     for path in files:
         policies.extend(read_file(Path(path)))
+    _check_unique(policies)
+    if only is not None:
+        policies = [p for p in policies if only(p)]
     if validate:
         validate_policies(policies)
     return policies
 
 
-def validate_policies(policies: list[PackPolicy]) -> None:
+def _check_unique(policies: list[PackPolicy]) -> None:
+    seen: dict[str, Path] = {}
+    for p in policies:
+        name = p.data.get("name") if isinstance(p.data, dict) else None
+        if name in seen:
+            raise PackError(f"{p.path}: policy {name}: duplicate policy name "
+                            f"(also in {seen[name]})")
+        if name:
+            seen[name] = p.path
+
+
+def cache_dir() -> Path:
+    """Where validated policies are remembered: ``ASSETPACK_CACHE`` or the user's cache."""
+    env = os.environ.get("ASSETPACK_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or
+                                      Path.home() / ".cache") / "assetpack"
+    return base / "validated"
+
+
+def _code_fingerprint() -> str:
+    """What validation depends on besides the policy: Custodian's version, the
+    plugins' elements and this module's metadata rules."""
+    from c7n.version import version
+
+    import c7n_plugins
+
+    digest = hashlib.sha256(version.encode())
+    for path in sorted([*Path(c7n_plugins.__file__).parent.rglob("*.py"), Path(__file__)]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(policy: PackPolicy, fingerprint: str) -> str:
+    name = policy.data.get("name") if isinstance(policy.data, dict) else None
+    return hashlib.sha256(f"{fingerprint}:{policy.digest}:{name!r}".encode()).hexdigest()
+
+
+def validate_policies(policies: list[PackPolicy], cache: bool = True) -> None:
+    """Validate each policy once per content: a policy validated before, from the same
+    file text and the same code, is not validated again (:func:`cache_dir`)."""
+    folder = cache_dir()
+    todo = policies
+    if cache and all(p.digest for p in policies):
+        fingerprint = _code_fingerprint()
+        keys = {id(p): _cache_key(p, fingerprint) for p in policies}
+        todo = [p for p in policies if not (folder / keys[id(p)]).exists()]
+    if todo:
+        _validate(todo)
+    if cache and todo and all(p.digest for p in todo):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for p in todo:
+                (folder / keys[id(p)]).touch()
+        except OSError:
+            pass  # a read-only home only costs the next run its validation
+
+
+def _validate(policies: list[PackPolicy]) -> None:
     """Custodian's own validation (schema and element checks) plus contract 3."""
     from c7n import schema
     from c7n.config import Bag, Config
@@ -148,7 +219,6 @@ def validate_policies(policies: list[PackPolicy]) -> None:
     # (about a second a policy); one schema per resource type in use is fast.
     schemas: dict[str, dict] = {}
     null_config = Config.empty(dryrun=True, account_id="na", region="na")
-    seen: dict[str, Path] = {}
     for p in policies:
         errors: list[str] = []
         try:
@@ -160,9 +230,6 @@ def validate_policies(policies: list[PackPolicy]) -> None:
             schemas[rtype] = schema.generate([rtype])
         errors += [str(e) for e in schema.validate({"policies": [p.data]}, schemas[rtype])]
         errors += metadata_errors(p.data)
-        if p.name in seen:
-            errors.append(f"duplicate policy name (also in {seen[p.name]})")
-        seen[p.name] = p.path
         if not errors:
             try:
                 Policy(p.data, null_config, Bag()).validate()

@@ -117,8 +117,8 @@ class Replayer:
         import c7n_plugins
 
         c7n_plugins.load()
-        self.responders = [pack.deploy_form(p.data) for p in pack.load(files)
-                           if not p.is_check]
+        self.responders = [pack.deploy_form(p.data)
+                           for p in pack.load(files, only=lambda p: not p.is_check)]
         self.patterns = [(p, rule_pattern(p)) for p in self.responders]
         self.account, self.region = account, region
         self.config = Config.empty(region=region, output_dir=str(output_dir),

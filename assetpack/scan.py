@@ -8,7 +8,6 @@ After the checks, findings are reconciled with Security Hub in batches
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import threading
@@ -22,8 +21,8 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from assetpack import pack
-from c7n_plugins.taxonomy import tags_to_dict
+from assetpack import fetch, pack, sessions
+from assetpack.sessions import ApiCounter
 
 log = logging.getLogger("assetpack.scan")
 WORKERS = 4
@@ -63,6 +62,8 @@ class ScanResult:
     findings: dict[str, int]
     api_calls: int
     seconds: float
+    # service:Operation -> calls, the scan's and the findings' together.
+    api_calls_by_operation: dict[str, int] = field(default_factory=dict)
 
     def totals(self) -> dict:
         by_sev: Counter = Counter()
@@ -87,29 +88,6 @@ class ScanResult:
         data = asdict(self)
         data["totals"] = self.totals()
         return data
-
-
-class ApiCounter:
-    """Counts AWS API calls through botocore's ``before-call`` event.
-
-    Custodian counts its policies' calls the same way (``api-stats`` in each
-    policy's ``metadata.json``); this counts the pack's own calls beside them.
-    """
-
-    def __init__(self) -> None:
-        self.calls: Counter = Counter()
-        self._lock = threading.Lock()
-
-    def attach(self, session) -> None:
-        session.events.register("before-call", self._count)
-
-    def _count(self, model, **_) -> None:
-        with self._lock:
-            self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
-
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
 
 
 def preflight(region: str | None) -> tuple[str, str]:
@@ -139,25 +117,6 @@ def _reset_custodian_caches() -> None:
     reset_session_cache()
 
 
-def _own_copy_and_count(manager, seen: dict[str, set]) -> None:
-    """Give the policy its own copy of the cached resources, and count them.
-
-    Policies of one type share Custodian's cached resource dicts; filters annotate
-    them (matched rules, permissions), so without a copy one check's annotations
-    would steer the next check's filters and actions.
-    """
-    original = manager.filter_resources
-    key = manager.resource_type.id
-
-    def own_copy(resources, event=None):
-        seen[manager.type].update(
-            (r.get(key), json.dumps(tags_to_dict(r.get("Tags")), sort_keys=True))
-            for r in resources)
-        return original(copy.deepcopy(resources), event)
-
-    manager.filter_resources = own_copy
-
-
 def _group_counts(seen: dict[str, set]) -> dict[str, dict[str, int]]:
     groups: dict[str, Counter] = {"asset:class": Counter(), "asset:environment": Counter()}
     for entries in seen.values():
@@ -185,16 +144,21 @@ def run_scan(
     from c7n_plugins.findings import Control, FindingStore
 
     started = time.monotonic()
-    checks = [p for p in pack.load(files) if p.is_check and (names is None or p.name in names)]
+    checks = pack.load(files, only=lambda p: p.is_check and (names is None or p.name in names))
     account, region = preflight(region)
     _reset_custodian_caches()
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     config = Config.empty(region=region, regions=[region], output_dir=str(out), dryrun=dryrun,
                           cache="memory", cache_period=15, account_id=account)
-    collection = PolicyCollection.from_data(
-        {"policies": [pack.scan_form(p.data) for p in checks]}, config)
     counter = ApiCounter()
+    sessions.share_loader()
+    sessions.propagate_context()
+    factory = sessions.SharedSessionFactory(region, counter)
+    forms = [pack.scan_form(p.data) for p in checks]
+    fetch.plan_s3_augment(forms)
+    collection = PolicyCollection.from_data({"policies": forms}, config,
+                                            session_factory=factory)
     seen: dict[str, set] = defaultdict(set)
     by_type: dict[str, list] = defaultdict(list)
     for policy in collection:
@@ -214,11 +178,13 @@ def run_scan(
                                meta.get("remediation", "none"))
             t0 = time.monotonic()
             (out / policy.name / REMEDIATION_OUTPUT).unlink(missing_ok=True)
+            token = sessions.current_policy.set(policy)
             try:
                 # Elements initialise in validate (mark-for-op's time zone), as in
-                # `custodian run`; pack.load validated other instances of the policy.
+                # `custodian run`; pack.load validated the policy file's form (or
+                # remembers that it did, for this file text).
                 policy.validate()
-                _own_copy_and_count(policy.resource_manager, seen)
+                fetch.own_copy_and_count(policy.resource_manager, seen)
                 matched = policy() or []
                 res.matched = len(matched)
                 new = build_findings(policy.resource_manager,
@@ -235,6 +201,8 @@ def run_scan(
                 log.error("policy %s failed: %s", policy.name, err)
                 log.debug("policy %s failed", policy.name, exc_info=True)
                 res.error = f"{type(err).__name__}: {err}"[:500]
+            finally:
+                sessions.current_policy.reset(token)
             res.seconds = round(time.monotonic() - t0, 3)
             with lock:
                 results[policy.name] = res
@@ -245,9 +213,7 @@ def run_scan(
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(run_type, by_type.values()))
 
-    session = boto3.Session(region_name=region)
-    counter.attach(session)
-    store = FindingStore(session.client("securityhub"), account, region)
+    store = FindingStore(factory().client("securityhub"), account, region)
     try:
         store.reconcile(findings, ran_ok)
     except (ClientError, BotoCoreError) as err:
@@ -259,7 +225,7 @@ def run_scan(
         policies=[results[p.name] for p in checks if p.name in results],
         resources_seen=sum(len(v) for v in seen.values()),
         groups=_group_counts(seen), findings=dict(store.stats),
-        api_calls=counter.total + sum(r.api_calls for r in results.values()),
+        api_calls=counter.total, api_calls_by_operation=dict(sorted(counter.calls.items())),
         seconds=round(time.monotonic() - started, 2),
     )
     (out / "summary.json").write_text(json.dumps(result.to_json(), indent=2))
