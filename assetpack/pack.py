@@ -185,6 +185,7 @@ def _cache_key(policy: PackPolicy, fingerprint: str) -> str:
 def validate_policies(policies: list[PackPolicy], cache: bool = True) -> None:
     """Validate each policy once per content: a policy validated before, from the same
     file text and the same code, is not validated again (:func:`cache_dir`)."""
+    load_elements(policies)
     folder = cache_dir()
     todo = policies
     if cache and all(p.digest for p in policies):
@@ -202,19 +203,24 @@ def validate_policies(policies: list[PackPolicy], cache: bool = True) -> None:
             pass  # a read-only home only costs the next run its validation
 
 
+def load_elements(policies: list[PackPolicy]) -> None:
+    """Register the plugins and the Custodian resource types the policies use."""
+    from c7n.resources import load_resources
+
+    import c7n_plugins
+
+    c7n_plugins.load()
+    load_resources({p.data.get("resource", "") for p in policies if isinstance(p.data, dict)})
+
+
 def _validate(policies: list[PackPolicy]) -> None:
     """Custodian's own validation (schema and element checks) plus contract 3."""
     from c7n import schema
     from c7n.config import Bag, Config
     from c7n.policy import Policy
-    from c7n.resources import load_resources
     from c7n.structure import StructureParser
 
-    import c7n_plugins
-
-    c7n_plugins.load()
     structure = StructureParser()
-    load_resources({p.data.get("resource", "") for p in policies if isinstance(p.data, dict)})
     # A schema of every resource type makes jsonschema try each one for each policy
     # (about a second a policy); one schema per resource type in use is fast.
     schemas: dict[str, dict] = {}
