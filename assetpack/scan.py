@@ -152,6 +152,7 @@ def run_scan(
     config = Config.empty(region=region, regions=[region], output_dir=str(out), dryrun=dryrun,
                           cache="memory", cache_period=15, account_id=account)
     counter = ApiCounter()
+    sessions.retry_defaults()
     sessions.share_loader()
     sessions.propagate_context()
     factory = sessions.SharedSessionFactory(region, counter)

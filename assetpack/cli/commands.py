@@ -44,7 +44,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
     Path(args.output_dir, "summary.md").write_text(summary.markdown(result))
     Path(args.output_dir, "remediation.md").write_text(summary.remediation_report(result))
     print(summary.table(result))
-    return 0
+    return _scan_failures(result)
+
+
+def _scan_failures(result) -> int:
+    """One line on stderr per policy that could not run (its findings were left as
+    they were) and for findings Security Hub did not take; 1 when there is any."""
+    failed = [p for p in result.policies if p.error]
+    for p in failed:
+        print(f"assetpack: error: policy {p.name} failed, its findings unchanged: {p.error}",
+              file=sys.stderr)
+    lost = result.findings.get("failed", 0)
+    if lost:
+        print(f"assetpack: error: {lost} findings could not be posted to Security Hub",
+              file=sys.stderr)
+    return 1 if failed or lost else 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

@@ -61,6 +61,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assetpack.sessions import retry_defaults
+
+    retry_defaults()  # every command, Custodian's and c7n-org's too, survives throttling
     argv = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in argv if not a.startswith("-")), "")
     if first in CUSTODIAN_COMMANDS and not (first == "report" and not _names_policies(argv)):
