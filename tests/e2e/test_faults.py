@@ -20,7 +20,7 @@ import pytest
 
 from assetpack.demo import prepare_account
 from assetpack.emulator import estate, faults, server
-from assetpack.emulator.activity import ACTIVITIES, perform
+from assetpack.emulator.activity import ACTIVITIES, SAMPLES
 from assetpack.pack import policies_root
 from assetpack.replay import Replayer
 from assetpack.scan import run_scan
@@ -55,7 +55,8 @@ def estate_env(tmp_path_factory):
 def _findings(session) -> dict[str, tuple]:
     """Every finding in Security Hub: id -> (compliance, workflow, record state)."""
     pages = session.client("securityhub").get_paginator("get_findings").paginate()
-    return {f["Id"]: (f["Compliance"]["Status"], f["Workflow"]["Status"], f["RecordState"])
+    return {f["Id"]: (f.get("Compliance", {}).get("Status"),
+                      f.get("Workflow", {}).get("Status"), f["RecordState"])
             for page in pages for f in page["Findings"]}
 
 
@@ -85,7 +86,7 @@ def test_scan_under_throttling_and_drops_finds_the_same(estate_env):
     after = _findings(boto3.Session())
     # The same findings, each once, none resolved or archived.
     assert after == before
-    assert {state for state in after.values()} == {("FAILED", "NEW", "ACTIVE")}
+    assert not [s for s in after.values() if s[0] == "PASSED" or s[2] == "ARCHIVED"]
 
 
 def test_retries_run_out_policy_fails_findings_untouched_exit_1(estate_env, tmp_path):
@@ -113,29 +114,38 @@ def test_retries_run_out_policy_fails_findings_untouched_exit_1(estate_env, tmp_
     assert _findings(boto3.Session()) == before  # the SQS findings were left alone
 
 
+def _created(session, activity, suffix: str) -> tuple[str, dict]:
+    """Like ``activity.perform``, under a name of its own: (real id, its record)."""
+    real_id = activity.create(session, f"{activity.name}-{suffix}")
+    text = SAMPLES.joinpath(activity.sample).read_text().replace(activity.resource_id, real_id)
+    return real_id, json.loads(text)
+
+
+def _asset_tags(resource_type: str, resource_id: str) -> dict[str, str]:
+    return {k: v for k, v in read_tags(resource_type, resource_id).items()
+            if k.startswith("asset:")}
+
+
 def test_tagging_replay_through_the_proxy_loses_nothing(estate_env, tmp_path):
     emu, mp, *_ = estate_env
     session = boto3.Session()
-    performed = [(activity, *perform(session, activity)) for activity in ACTIVITIES]
+    taggers = [policies_root() / "tagging" / "auto-tag.yml"]
+    clean = [(a, *_created(session, a, "clean")) for a in ACTIVITIES]
+    flaky = [(a, *_created(session, a, "flaky")) for a in ACTIVITIES]
+    replayer = Replayer(tmp_path / "clean", "us-east-1", "123456789012", taggers)
+    for activity, _, record in clean:
+        replayer.replay(activity.sample, record)
     with faults.proxy(emu.endpoint, throttle=THROTTLE, drop=DROP, seed=11) as proxy:
         mp.setenv("AWS_ENDPOINT_URL", proxy.endpoint)
         try:
-            replayer = Replayer(tmp_path, "us-east-1", "123456789012",
-                                [policies_root() / "tagging" / "auto-tag.yml"])
-            outcomes = [replayer.replay(a.sample, record) for a, _, record in performed]
+            replayer = Replayer(tmp_path / "flaky", "us-east-1", "123456789012", taggers)
+            outcomes = [replayer.replay(a.sample, record) for a, _, record in flaky]
         finally:
             mp.setenv("AWS_ENDPOINT_URL", emu.endpoint)
     assert sum(proxy.injected.values()) > 0
-    assert [[o.error for o in outs] for outs in outcomes] == [[None]] * len(performed)
-    clean_dir = tmp_path / "clean"
-    for (activity, real_id, _), outs in zip(performed, outcomes, strict=True):
-        tags = read_tags(activity.resource_type, real_id)
-        # The same tags a replay without faults writes, on a twin created the same way.
-        twin_id, twin_record = perform(session, activity)
-        Replayer(clean_dir, "us-east-1", "123456789012",
-                 [policies_root() / "tagging" / "auto-tag.yml"]).replay(activity.sample,
-                                                                        twin_record)
-        expected = read_tags(activity.resource_type, twin_id)
-        assert outs[0].resources, activity.sample
-        assert {k: v for k, v in tags.items() if k.startswith("asset:")} == {
-            k: v for k, v in expected.items() if k.startswith("asset:")}, activity.sample
+    assert [[(o.error, bool(o.resources)) for o in outs] for outs in outcomes] == \
+        [[(None, True)]] * len(flaky)
+    for (activity, twin_id, _), (_, real_id, _) in zip(clean, flaky, strict=True):
+        expected = _asset_tags(activity.resource_type, twin_id)
+        assert expected.get("asset:creator"), activity.sample
+        assert _asset_tags(activity.resource_type, real_id) == expected, activity.sample
