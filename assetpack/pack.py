@@ -8,6 +8,7 @@ The forms that run are derived here and never written down twice:
 - :func:`deploy_form`: the mode the policy deploys in, plus the Lambda packaging
   (``packages``/``handler``) that makes the archive carry and load the plugins,
   plus the ``post-control-finding`` action.
+- :func:`report_form`: pull mode, findings only (``assetpack org run``).
 """
 
 from __future__ import annotations
@@ -251,6 +252,15 @@ def scan_form(policy: dict) -> dict:
     data.pop("mode", None)
     if data.get("metadata", {}).get("remediation") == "auto" and data.get("actions"):
         data["actions"] = [{"type": "asset-remediate", "actions": data["actions"]}]
+    return data
+
+
+def report_form(policy: dict) -> dict:
+    """The policy as ``assetpack org run`` runs it in every account and region: pull
+    mode, no remediation, its findings posted by ``post-control-finding``."""
+    data = copy.deepcopy(policy)
+    data.pop("mode", None)
+    data["actions"] = [{"type": "post-control-finding"}]
     return data
 
 

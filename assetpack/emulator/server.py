@@ -5,11 +5,12 @@ and the pack use both cores. The child prints ``READY <port>`` once it listens;
 the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters and
-workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
-the credential report's date, SSM fleet reads),
+workflow updates, the administrator's view of its members' findings, tagging SQS
+through the tagging API, CloudTrail ``LookupEvents``, the credential report's date,
+SSM fleet reads),
 so the child adds them before serving (:mod:`assetpack.emulator.securityhub`,
-``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also adds a route to seed its
-history).
+``.securityhub_org``, ``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also
+adds a route to seed its history).
 """
 
 from __future__ import annotations
@@ -126,9 +127,18 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from assetpack.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
+    from assetpack.emulator import (
+        cloudtrail,
+        iam,
+        securityhub,
+        securityhub_org,
+        ssm,
+        ssm_automation,
+        tagging,
+    )
 
     securityhub.install()
+    securityhub_org.install()  # after securityhub: its filters apply to members' findings
     tagging.install()
     iam.install()
     ssm.install()
