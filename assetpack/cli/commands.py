@@ -120,6 +120,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.tagging:
         return run_tagging_bench(str(Path(args.output).with_name("bench-tagging.json")))
+    if args.org:
+        from assetpack.bench import run_org_bench
+
+        return run_org_bench(str(Path(args.output).with_name("bench-org.json")))
     return run_bench([int(s) for s in args.scales.split(",")], args.output)
 
 
@@ -194,6 +198,8 @@ def register(sub) -> None:
     bench.add_argument("-o", "--output", default="out/bench.json")
     bench.add_argument("--tagging", action="store_true", help="measure the auto-tag Lambda "
                        "(handler time, archive size, cold import) instead")
+    bench.add_argument("--org", action="store_true", help="time `assetpack org run` over "
+                       "3 emulated accounts x 2 regions instead")
     bench.set_defaults(func=cmd_bench)
 
     perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need")
