@@ -120,6 +120,7 @@ def measure_org(output: Path) -> dict:
     with server.running() as emu:
         estate = organization.build(boto3.Session())
         out = output / "org"
+        output.mkdir(parents=True, exist_ok=True)
         accounts = estate.accounts_file(output / "accounts.yml")
         t0 = time.monotonic()
         proc = subprocess.run([sys.executable, "-m", "assetpack.cli.main", "org", "run", "-c",

@@ -120,6 +120,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.tagging:
         return run_tagging_bench(str(Path(args.output).with_name("bench-tagging.json")))
+    if args.compare:
+        from assetpack.compare import run_compare
+
+        return run_compare(args.compare, [int(s) for s in args.scales.split(",")],
+                           str(Path(args.output).with_name("bench-compare.json")))
     if args.org:
         from assetpack.bench import run_org_bench
 
@@ -198,6 +203,8 @@ def register(sub) -> None:
     bench.add_argument("-o", "--output", default="out/bench.json")
     bench.add_argument("--tagging", action="store_true", help="measure the auto-tag Lambda "
                        "(handler time, archive size, cold import) instead")
+    bench.add_argument("--compare", metavar="PROWLER", help="time the scan beside Prowler "
+                       "(its executable) over the FSBP controls both implement instead")
     bench.add_argument("--org", action="store_true", help="time `assetpack org run` over "
                        "3 emulated accounts x 2 regions instead")
     bench.set_defaults(func=cmd_bench)
