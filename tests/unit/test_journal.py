@@ -58,3 +58,26 @@ def test_location_comes_from_the_environment(tmp_path, monkeypatch):
     journal = Journal.from_env(default=str(tmp_path))
     assert (journal.bucket, journal.prefix) == ("bucket", "prefix")
     assert os.environ["ASSETPACK_JOURNAL"] == "s3://bucket/prefix"
+
+
+def test_parallel_writers_share_one_s3_client():
+    """Remediations of several types journal from parallel threads: the journal makes
+    its S3 client once (a boto3 session may not make clients in two threads at once)."""
+    import threading
+    import time
+
+    made = []
+
+    class Session:
+        def client(self, name):
+            made.append(name)
+            time.sleep(0.05)  # widen the window two unguarded threads would both enter
+            return object()
+
+    journal = Journal("s3://bucket/prefix", session=Session())
+    threads = [threading.Thread(target=journal._s3) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert made == ["s3"]
