@@ -75,16 +75,18 @@ def propagate_context() -> None:
 
 
 class ApiCounter:
-    """Counts AWS API calls through botocore's ``before-call`` event (once per
-    operation, whatever its retries), by ``service:Operation``, and in the running
-    policy's Custodian ``api-stats`` (``metadata.json``)."""
+    """Counts AWS API calls through botocore's ``before-parameter-build`` event (once
+    per operation, whatever its retries, and before anything can answer it from a
+    cache or a stub), by ``service:Operation``, and in the running policy's Custodian
+    ``api-stats`` (``metadata.json``)."""
 
     def __init__(self) -> None:
         self.calls: Counter = Counter()
         self._lock = threading.Lock()
 
     def attach(self, session: boto3.Session) -> None:
-        session.events.register("before-call", self._count, unique_id="assetpack-api-counter")
+        session.events.register("before-parameter-build", self._count,
+                                unique_id="assetpack-api-counter")
 
     def _count(self, model, **_) -> None:
         policy = current_policy.get()
