@@ -29,15 +29,14 @@ log = logging.getLogger("assetpack.fetch")
 # Keys Custodian's filters store on a resource after reading it, and reuse when
 # present (``if key not in resource``): read state, not a check's verdict.
 FETCHED_KEYS = (
-    "Attributes",                   # elb / app-elb attributes (is-logging, attributes)
-    "c7n:TargetGroupAttributes",    # app-elb-target-group attributes
-    "c7n:Policies",                 # iam-user attached policies
-    "c7n:InlinePolicies",           # iam-role / iam-user inline policies
-    "c7n:AccessKeys",               # iam-user access keys
-    "c7n:Policy",                   # resource policies (sqs, sns, lambda, ecr, kms, ...)
-    "c7n:credential-report",        # iam-user credential report row
-    "c7n:mfa-devices",              # iam-user MFA devices
-    "c7n:LastRotation",             # secrets rotation
+    "Attributes",                   # elb, app-elb: load balancer attributes
+    "c7n:TargetGroupAttributes",    # app-elb-target-group: attributes
+    "c7n:Policies",                 # iam-user: attached policies
+    "c7n:InlinePolicies",           # iam-group: inline policies
+    "c7n:AccessKeys",               # iam-user: access keys
+    "Policy",                       # kms-key, ecr, efs: resource policy (S3: augmented)
+    "c7n:Policy",                   # lambda: resource policy
+    "c7n:LastRotation",             # kms-key: last rotation
 )
 
 # What S3 elements read of the bucket augment (c7n.resources.s3.S3_AUGMENT_TABLE).
