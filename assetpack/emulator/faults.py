@@ -6,7 +6,7 @@ under load: throttled, as each protocol's services answer (JSON: 400
 ``TooManyRequestsException``; S3 and other REST-XML: 503 ``SlowDown``), or the
 connection dropped after the emulator acted (the response is lost, so the client's
 retry repeats a request that already took effect). ``always`` names operations
-that are always throttled, so retries run out.
+the service never answers (503), so retries run out.
 
 moto has no fault injection and botocore's stubber replaces the HTTP layer instead
 of exercising it, hence this proxy; it forwards everything else byte for byte.
@@ -41,15 +41,22 @@ def operation(method: str, headers, path: str, body: bytes) -> str:
     return f"{method} {urlsplit(path).path}"
 
 
-def throttle_response(headers, body: bytes) -> tuple[int, str, bytes, str]:
-    """(status, error code, body, content type) of a throttled request, in the error
-    format of its protocol."""
-    if headers.get("X-Amz-Target") or "json" in headers.get("Content-Type", ""):
+def error_response(headers, body: bytes, fault: str) -> tuple[int, str, bytes, str]:
+    """(status, error code, body, content type) of a throttled request, or of one the
+    service cannot answer (``exhausted``: 503 ``ServiceUnavailable``, which botocore
+    retries and Custodian's own throttling retry does not), in the error format of
+    the request's protocol."""
+    json_protocol = headers.get("X-Amz-Target") or "json" in headers.get("Content-Type", "")
+    if fault == "exhausted":
+        status, code = 503, "ServiceUnavailable"
+    elif json_protocol:
         status, code = (400, "ThrottlingException") if headers.get("X-Amz-Target") else (
             429, "TooManyRequestsException")
+    else:
+        status, code = (400, "Throttling") if b"Action=" in body[:2000] else (503, "SlowDown")
+    if json_protocol:
         return (status, code, f'{{"__type": "{code}", "message": "Rate exceeded"}}'.encode(),
                 "application/x-amz-json-1.1")
-    status, code = (400, "Throttling") if b"Action=" in body[:2000] else (503, "SlowDown")
     return (status, code, f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
             f"<Message>Rate exceeded</Message></Error><RequestId>fault</RequestId>"
             f"</ErrorResponse>".encode(), "text/xml")
@@ -102,7 +109,7 @@ class FaultProxy:
                 fault = (None if self.path.startswith("/moto-api") else
                          proxy._roll(operation(self.command, self.headers, self.path, body)))
                 if fault in ("throttle", "exhausted"):
-                    status, code, payload, ctype = throttle_response(self.headers, body)
+                    status, code, payload, ctype = error_response(self.headers, body, fault)
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)
                     self.send_header("x-amzn-ErrorType", code)
