@@ -32,7 +32,8 @@ from c7n.credentials import SessionFactory, assumed_session
 # The policy whose calls are being made (None: the pack's own calls, e.g. findings).
 current_policy: contextvars.ContextVar = contextvars.ContextVar("assetpack_policy",
                                                                 default=None)
-_LOADER = botocore.loaders.create_loader()
+# The search path botocore would give each session (extra model folders in AWS_DATA_PATH).
+_LOADER = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
 # AWS throttles bursts (Security Hub's GetFindings at a few calls a second): the
 # standard retry mode backs off with jitter, capped at 20 s, and 8 attempts make a
 # call fail after retries about once in 400,000 even when a fifth are throttled.
@@ -49,7 +50,7 @@ _patched: set[str] = set()
 
 def share_loader() -> None:
     """Every botocore session created from now on reads service models through one
-    loader (the default data path; the pack sets no ``data_path``)."""
+    loader (``AWS_DATA_PATH`` as at import; the pack sets no ``data_path``)."""
     if "loader" in _patched:
         return
     _patched.add("loader")
