@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install generated browser
+.PHONY: demo test bench bench-compare lint install generated browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/assetpack bench
+
+# Not in CI: installs Prowler (PyPI) into its own venv and times both on the same
+# emulated estate, scale 1 and 10, over the FSBP controls both implement.
+PROWLER_VENV ?= .venv-prowler
+$(PROWLER_VENV)/bin/prowler:
+	$(PYTHON) -m venv $(PROWLER_VENV)
+	$(PROWLER_VENV)/bin/python -m pip install --quiet prowler
+
+bench-compare: $(STAMP) $(PROWLER_VENV)/bin/prowler
+	$(BIN)/assetpack bench --compare $(PROWLER_VENV)/bin/prowler --scales 1,10
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,11 +1,14 @@
 """``assetpack bench``: scan wall time, peak memory and AWS API calls by estate scale.
 
 Each scale gets a fresh emulator and estate; the scan runs as a child process
-(``assetpack scan --dryrun``) so its peak memory is its own (``wait4``'s rusage).
+(``assetpack scan --dryrun``) so its peak memory is its own (``wait4``'s rusage);
+then the same estate is scanned again with remediation on. API calls are shown
+per service:operation, so a per-resource call that grows with scale stands out.
 
-``assetpack bench --tagging`` measures the auto-tag Lambda instead: event-to-tag time
-through the real handler against the emulator, its archive size and the cold import
-the plugins add to Custodian's handler.
+``assetpack bench --org`` times ``assetpack org run`` over an emulated organisation
+(3 accounts x 2 regions). ``assetpack bench --tagging`` measures the auto-tag Lambda
+instead: event-to-tag time through the real handler against the emulator, its
+archive size and the cold import the plugins add to Custodian's handler.
 """
 
 from __future__ import annotations
@@ -24,17 +27,21 @@ from assetpack.demo import prepare_account
 from assetpack.emulator import estate, server
 
 
-def _scan_child(out: Path, env: dict[str, str]) -> tuple[float, int, dict]:
+def _scan_child(out: Path, env: dict[str, str], dryrun: bool = True,
+                ) -> tuple[float, float, int, dict]:
+    """(wall s, CPU s, peak MB, summary) of one ``assetpack scan`` child: CPU time
+    is the scan's own work, wall time also counts the machine's other load."""
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "assetpack.cli.main", "scan", "--dryrun",
-                             "-s", str(out)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "assetpack.cli.main", "scan",
+                             *(["--dryrun"] if dryrun else []), "-s", str(out)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - t0
     if proc.returncode:
         raise RuntimeError(f"scan exited {proc.returncode}; see {out}")
-    return wall, usage.ru_maxrss // 1024, json.loads((out / "summary.json").read_text())
+    return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024,
+            json.loads((out / "summary.json").read_text()))
 
 
 def cve_calls(scan_dir: Path, summary: dict) -> dict:
@@ -69,29 +76,55 @@ def measure(scale: int, out: Path) -> dict:
         t0 = time.monotonic()
         built = estate.build(session, scale=scale)
         build_s = time.monotonic() - t0
-        wall, rss_mb, summary = _scan_child(out / f"scale-{scale}", {**os.environ,
-                                                                     **emu.environ()})
+        env = {**os.environ, **emu.environ()}
+        wall, cpu, rss_mb, summary = _scan_child(out / f"scale-{scale}", env)
+        # Then the same estate scanned with remediation on: what `assetpack scan` costs
+        # when it fixes what it found.
+        fix_wall, fix_cpu, _, fixed = _scan_child(out / f"scale-{scale}-remediate", env,
+                                                  dryrun=False)
     seen = summary["resources_seen"]
     cves = cve_calls(out / f"scale-{scale}", summary)
     return {"scale": scale, "resources_created": built.created, "resources_seen": seen,
             "checks": summary["totals"]["checks"], "violations": summary["totals"]["violations"],
-            "scan_seconds": round(wall, 1), "peak_rss_mb": rss_mb,
+            "scan_seconds": round(wall, 1), "scan_cpu_seconds": round(cpu, 1),
+            "peak_rss_mb": rss_mb,
             "api_calls": summary["api_calls"],
             "api_calls_per_resource": round(summary["api_calls"] / max(seen, 1), 2),
+            "api_calls_by_operation": summary.get("api_calls_by_operation", {}),
+            "remediating_scan_seconds": round(fix_wall, 1),
+            "remediating_scan_cpu_seconds": round(fix_cpu, 1),
+            "remediated": fixed["totals"]["remediation"],
             "estate_build_seconds": round(build_s, 1), **cves}
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| scale | resources | checks | violations | scan wall time | peak memory "
-            "| API calls | calls per resource |")
-    lines = [head, "| " + " | ".join("---" for _ in range(8)) + " |"]
+    head = ("| scale | resources | checks | violations | scan wall (CPU) | peak memory "
+            "| API calls | calls per resource | remediating scan wall (CPU) |")
+    lines = [head, "| " + " | ".join("---" for _ in range(9)) + " |"]
     lines += [f"| {r['scale']} | {r['resources_seen']} | {r['checks']} | {r['violations']} | "
-              f"{r['scan_seconds']} s | {r['peak_rss_mb']} MB | {r['api_calls']} | "
-              f"{r['api_calls_per_resource']} |" for r in rows]
+              f"{r['scan_seconds']} s ({r['scan_cpu_seconds']} s) | {r['peak_rss_mb']} MB | "
+              f"{r['api_calls']} | {r['api_calls_per_resource']} | "
+              f"{r['remediating_scan_seconds']} s ({r['remediating_scan_cpu_seconds']} s) |"
+              for r in rows]
     lines += ["", "| scale | assets with CVEs | Inspector and ECS calls of the CVE checks "
               "| calls per asset |", "| --- | --- | --- | --- |"]
     lines += [f"| {r['scale']} | {r['cve_assets']} | {r['cve_calls']} | "
               f"{r['cve_calls_per_asset']} |" for r in rows]
+    return "\n".join(lines)
+
+
+def operations_table(rows: list[dict], top: int = 25) -> str:
+    """Calls per resource by service:operation at each scale, the busiest first: an
+    operation whose share grows with scale is a per-resource call left to batch."""
+    biggest = rows[-1]["api_calls_by_operation"]
+    ops = sorted(biggest, key=biggest.get, reverse=True)[:top]
+    head = "| operation | " + " | ".join(f"scale {r['scale']}" for r in rows) + " |"
+    lines = [head, "| --- |" + " --- |" * len(rows)]
+    for op in ops:
+        cells = [f"{r['api_calls_by_operation'].get(op, 0)} "
+                 f"({r['api_calls_by_operation'].get(op, 0) / max(r['resources_seen'], 1):.3f})"
+                 for r in rows]
+        lines.append(f"| {op} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -107,6 +140,53 @@ def run_bench(scales: list[int], output: str) -> int:
               file=sys.stderr, flush=True)
     Path(output).write_text(json.dumps(rows, indent=2))
     print(table(rows))
+    print("\nAPI calls by operation (per resource):\n")
+    print(operations_table(rows))
+    return 0
+
+
+# -- org: many accounts and regions in one run ------------------------------------
+
+
+def measure_org(output: Path) -> dict:
+    """``assetpack org run`` with every check of the pack over the emulated
+    organisation (:mod:`assetpack.emulator.organization`): wall time of the run."""
+    from assetpack import org
+    from assetpack.emulator import organization
+
+    with server.running() as emu:
+        estate = organization.build(boto3.Session())
+        out = output / "org"
+        output.mkdir(parents=True, exist_ok=True)
+        accounts = estate.accounts_file(output / "accounts.yml")
+        t0 = time.monotonic()
+        proc = subprocess.run([sys.executable, "-m", "assetpack.cli.main", "org", "run", "-c",
+                               str(accounts), "-s", str(out), "--cache-period", "0"],
+                              env={**os.environ, **emu.environ()}, capture_output=True,
+                              text=True)
+        wall = time.monotonic() - t0
+        if proc.returncode:
+            raise RuntimeError(f"org run exited {proc.returncode}: {proc.stderr[-500:]}")
+        hub = estate.session(boto3.Session(), estate.admin, estate.regions[0])
+        admin_findings = sum(len(page["Findings"]) for page in hub.client(
+            "securityhub").get_paginator("get_findings").paginate())
+    totals = json.loads((out / org.SUMMARY_FILE).read_text())["totals"]
+    return {**totals, "checks": len(org.pack.load(only=lambda p: p.is_check)),
+            "org_run_seconds": round(wall, 1),
+            "admin_findings_first_region": admin_findings}
+
+
+def run_org_bench(output: str) -> int:
+    print("==> org: every check over 3 accounts x 2 regions with c7n-org", file=sys.stderr,
+          flush=True)
+    row = measure_org(Path(output).parent / "bench-org")
+    Path(output).write_text(json.dumps(row, indent=2))
+    print("| accounts | account-regions | checks | violations | failed | org run wall time "
+          "| findings in the administrator's Security Hub (first region) |\n"
+          "| --- | --- | --- | --- | --- | --- | --- |\n"
+          f"| {row['accounts']} | {row['account_regions']} | {row['checks']} | "
+          f"{row['violations']} | {row['errors']} | {row['org_run_seconds']} s | "
+          f"{row['admin_findings_first_region']} |")
     return 0
 
 

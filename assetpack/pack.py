@@ -8,14 +8,16 @@ The forms that run are derived here and never written down twice:
 - :func:`deploy_form`: the mode the policy deploys in, plus the Lambda packaging
   (``packages``/``handler``) that makes the archive carry and load the plugins,
   plus the ``post-control-finding`` action.
+- :func:`report_form`: pull mode, findings only (``assetpack org run``).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +64,8 @@ class PackPolicy:
 
     data: dict
     path: Path
+    # sha256 of the file's text: validation is cached by it (:func:`validate_policies`).
+    digest: str = ""
 
     @property
     def name(self) -> str:
@@ -100,11 +104,11 @@ def blast_radius(root: Path | None = None) -> dict[str, dict]:
     """Per auto-remediating check: its class, reason, guards and opt-in
     (``policies/remediation.yml``)."""
     path = (root or policies_root()) / BLAST_RADIUS_FILE
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError as err:
-        raise PackError(f"{path}: cannot read the remediation blast radius: {err}") from err
-    return _read_blast_radius(str(path), stamp)
+    if not path.exists():
+        # A policy folder without one runs no fix unattended: every auto check fails
+        # validation, naming this file.
+        return {}
+    return _read_blast_radius(str(path), path.stat().st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=4)
@@ -146,14 +150,20 @@ def blast_errors(entry: object) -> list[str]:
     return errors
 
 
+# libyaml's parser where PyYAML was built with it (several times faster).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_file(path: Path) -> list[PackPolicy]:
     try:
-        doc = yaml.safe_load(path.read_text())
+        text = path.read_text()
+        doc = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as err:
         raise PackError(f"{path}: cannot read policy file: {err}") from err
     if not isinstance(doc, dict) or not isinstance(doc.get("policies"), list):
         raise PackError(f"{path}: expected a mapping with a 'policies' list")
-    return [PackPolicy(p, path) for p in doc["policies"]]
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return [PackPolicy(p, path, digest) for p in doc["policies"]]
 
 
 def metadata_errors(policy: dict) -> list[str]:
@@ -206,36 +216,103 @@ def remediation_errors(policy: dict, radius: dict[str, dict]) -> list[str]:
     return errors
 
 
-def load(files: Iterable[Path] | None = None, validate: bool = True) -> list[PackPolicy]:
+def load(files: Iterable[Path] | None = None, validate: bool = True,
+         only: Callable[[PackPolicy], bool] | None = None) -> list[PackPolicy]:
     """Read the pack's policies; with ``validate``, raise :class:`PackError` on the first
-    invalid file, naming it and every reason, before anything runs."""
+    invalid file, naming it and every reason, before anything runs. ``only`` keeps the
+    policies a command runs (the others are neither validated nor returned)."""
     files = list(files) if files is not None else policy_files()
     policies: list[PackPolicy] = []
     for path in files:
         policies.extend(read_file(Path(path)))
+    _check_unique(policies)
+    if only is not None:
+        policies = [p for p in policies if only(p)]
     if validate:
         validate_policies(policies)
     return policies
 
 
-def validate_policies(policies: list[PackPolicy]) -> None:
-    """Custodian's own validation (schema and element checks) plus contract 3."""
-    from c7n import schema
-    from c7n.config import Bag, Config
-    from c7n.policy import Policy
+def _check_unique(policies: list[PackPolicy]) -> None:
+    seen: dict[str, Path] = {}
+    for p in policies:
+        name = p.data.get("name") if isinstance(p.data, dict) else None
+        if name in seen:
+            raise PackError(f"{p.path}: policy {name}: duplicate policy name "
+                            f"(also in {seen[name]})")
+        if name:
+            seen[name] = p.path
+
+
+def cache_dir() -> Path:
+    """Where validated policies are remembered: ``ASSETPACK_CACHE`` or the user's cache."""
+    env = os.environ.get("ASSETPACK_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or
+                                      Path.home() / ".cache") / "assetpack"
+    return base / "validated"
+
+
+def _code_fingerprint() -> str:
+    """What validation depends on besides the policy: Custodian's version, the
+    plugins' elements and this module's metadata rules."""
+    from c7n.version import version
+
+    import c7n_plugins
+
+    digest = hashlib.sha256(version.encode())
+    for path in sorted([*Path(c7n_plugins.__file__).parent.rglob("*.py"), Path(__file__)]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(policy: PackPolicy, fingerprint: str) -> str:
+    name = policy.data.get("name") if isinstance(policy.data, dict) else None
+    return hashlib.sha256(f"{fingerprint}:{policy.digest}:{name!r}".encode()).hexdigest()
+
+
+def validate_policies(policies: list[PackPolicy], cache: bool = True) -> None:
+    """Validate each policy once per content: a policy validated before, from the same
+    file text and the same code, is not validated again (:func:`cache_dir`)."""
+    load_elements(policies)
+    folder = cache_dir()
+    todo = policies
+    if cache and all(p.digest for p in policies):
+        fingerprint = _code_fingerprint()
+        keys = {id(p): _cache_key(p, fingerprint) for p in policies}
+        todo = [p for p in policies if not (folder / keys[id(p)]).exists()]
+    if todo:
+        _validate(todo)
+    if cache and todo and all(p.digest for p in todo):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for p in todo:
+                (folder / keys[id(p)]).touch()
+        except OSError:
+            pass  # a read-only home only costs the next run its validation
+
+
+def load_elements(policies: list[PackPolicy]) -> None:
+    """Register the plugins and the Custodian resource types the policies use."""
     from c7n.resources import load_resources
-    from c7n.structure import StructureParser
 
     import c7n_plugins
 
     c7n_plugins.load()
-    structure = StructureParser()
     load_resources({p.data.get("resource", "") for p in policies if isinstance(p.data, dict)})
+
+
+def _validate(policies: list[PackPolicy]) -> None:
+    """Custodian's own validation (schema and element checks) plus contract 3."""
+    from c7n import schema
+    from c7n.config import Bag, Config
+    from c7n.policy import Policy
+    from c7n.structure import StructureParser
+
+    structure = StructureParser()
     # A schema of every resource type makes jsonschema try each one for each policy
     # (about a second a policy); one schema per resource type in use is fast.
     schemas: dict[str, dict] = {}
     null_config = Config.empty(dryrun=True, account_id="na", region="na")
-    seen: dict[str, Path] = {}
     radius = blast_radius()
     for p in policies:
         errors: list[str] = []
@@ -250,9 +327,6 @@ def validate_policies(policies: list[PackPolicy]) -> None:
         errors += metadata_errors(p.data)
         if p.metadata.get("remediation") == "auto":
             errors += remediation_errors(p.data, radius)
-        if p.name in seen:
-            errors.append(f"duplicate policy name (also in {seen[p.name]})")
-        seen[p.name] = p.path
         if not errors:
             try:
                 Policy(p.data, null_config, Bag()).validate()
@@ -293,6 +367,15 @@ def _unguarded(policy: dict, action: dict | str) -> bool:
     """Actions ``asset-remediate`` does not wrap: notices (messages, findings, tags
     asking the owner) change nothing and must run for every matched resource."""
     return _action_name(action) in NOTICE_ACTIONS
+
+
+def report_form(policy: dict) -> dict:
+    """The policy as ``assetpack org run`` runs it in every account and region: pull
+    mode, no remediation, its findings posted by ``post-control-finding``."""
+    data = copy.deepcopy(policy)
+    data.pop("mode", None)
+    data["actions"] = [{"type": "post-control-finding"}]
+    return data
 
 
 def posts_findings(policy: dict) -> bool:

@@ -115,10 +115,12 @@ class Replayer:
         from c7n.config import Config
 
         import c7n_plugins
+        from assetpack.sessions import retry_defaults
 
         c7n_plugins.load()
-        self.responders = [pack.deploy_form(p.data) for p in pack.load(files)
-                           if not p.is_check]
+        retry_defaults()
+        self.responders = [pack.deploy_form(p.data)
+                           for p in pack.load(files, only=lambda p: not p.is_check)]
         self.patterns = [(p, rule_pattern(p)) for p in self.responders]
         self.account, self.region = account, region
         self.config = Config.empty(region=region, output_dir=str(output_dir),

@@ -23,8 +23,8 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from assetpack import pack
-from c7n_plugins.taxonomy import tags_to_dict
+from assetpack import fetch, pack, sessions
+from assetpack.sessions import ApiCounter
 
 log = logging.getLogger("assetpack.scan")
 WORKERS = 4
@@ -69,6 +69,8 @@ class ScanResult:
     journal: str = ""
     # Changes an earlier run left pending, read again: {"fixed": n, "failed": n, "pending": n}.
     settled: dict[str, int] = field(default_factory=dict)
+    # service:Operation -> calls, the scan's and the findings' together.
+    api_calls_by_operation: dict[str, int] = field(default_factory=dict)
 
     def totals(self) -> dict:
         by_sev: Counter = Counter()
@@ -93,29 +95,6 @@ class ScanResult:
         data = asdict(self)
         data["totals"] = self.totals()
         return data
-
-
-class ApiCounter:
-    """Counts AWS API calls through botocore's ``before-call`` event.
-
-    Custodian counts its policies' calls the same way (``api-stats`` in each
-    policy's ``metadata.json``); this counts the pack's own calls beside them.
-    """
-
-    def __init__(self) -> None:
-        self.calls: Counter = Counter()
-        self._lock = threading.Lock()
-
-    def attach(self, session) -> None:
-        session.events.register("before-call", self._count)
-
-    def _count(self, model, **_) -> None:
-        with self._lock:
-            self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
-
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
 
 
 def preflight(region: str | None) -> tuple[str, str]:
@@ -143,36 +122,6 @@ def _reset_custodian_caches() -> None:
     InMemoryCache._InMemoryCache__shared_state.clear()
     CustodianSession.close()
     reset_session_cache()
-
-
-def _own_copy_and_count(manager, seen: dict[str, set],
-                        existing: dict[str, set[str] | None] | None = None) -> None:
-    """Give the policy its own copy of the cached resources, and count them; with
-    ``existing``, also record (under the policy's name) the ARN of every resource it
-    looks at: a finding whose resource is not among them is archived (contract 2),
-    and a policy with no entry (or None) cannot tell, so it archives nothing.
-
-    Policies of one type share Custodian's cached resource dicts; filters annotate
-    them (matched rules, permissions), so without a copy one check's annotations
-    would steer the next check's filters and actions.
-    """
-    from c7n_plugins.elements.findings import existing_arns
-
-    original = manager.filter_resources
-    key = manager.resource_type.id
-
-    def own_copy(resources, event=None):
-        seen[manager.type].update(
-            (r.get(key), json.dumps(tags_to_dict(r.get("Tags")), sort_keys=True))
-            for r in resources)
-        if existing is not None:
-            name = manager.ctx.policy.name
-            arns = existing_arns(manager, resources)
-            known = existing.get(name, set())
-            existing[name] = None if arns is None or known is None else known | arns
-        return original(copy.deepcopy(resources), event)
-
-    manager.filter_resources = own_copy
 
 
 def _group_counts(seen: dict[str, set]) -> dict[str, dict[str, int]]:
@@ -260,8 +209,7 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
 
     started = time.monotonic()
     run_started = utc_now()
-    everything = pack.load(files)
-    checks = [p for p in everything if p.is_check and (names is None or p.name in names)]
+    checks = pack.load(files, only=lambda p: p.is_check and (names is None or p.name in names))
     # Only a scan of the whole shipped pack may archive the findings of checks it lacks.
     full_scan = files is None and names is None
     account, region = preflight(region)
@@ -272,9 +220,15 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
     out.mkdir(parents=True, exist_ok=True)
     config = Config.empty(region=region, regions=[region], output_dir=str(out), dryrun=dryrun,
                           cache="memory", cache_period=15, account_id=account)
-    collection = PolicyCollection.from_data(
-        {"policies": [pack.scan_form(p.data) for p in checks]}, config)
     counter = ApiCounter()
+    sessions.retry_defaults()
+    sessions.share_loader()
+    sessions.propagate_context()
+    factory = sessions.SharedSessionFactory(region, counter)
+    forms = [pack.scan_form(p.data) for p in checks]
+    fetch.plan_s3_augment(forms)
+    collection = PolicyCollection.from_data({"policies": forms}, config,
+                                            session_factory=factory)
     seen: dict[str, set] = defaultdict(set)
     by_type: dict[str, list] = defaultdict(list)
     for policy in collection:
@@ -295,11 +249,13 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
                                meta.get("remediation", "none"))
             t0 = time.monotonic()
             (out / policy.name / REMEDIATION_OUTPUT).unlink(missing_ok=True)
+            token = sessions.current_policy.set(policy)
             try:
                 # Elements initialise in validate (mark-for-op's time zone), as in
-                # `custodian run`; pack.load validated other instances of the policy.
+                # `custodian run`; pack.load validated the policy file's form (or
+                # remembers that it did, for this file text).
                 policy.validate()
-                _own_copy_and_count(policy.resource_manager, seen, existing)
+                fetch.own_copy_and_count(policy.resource_manager, seen, existing)
                 matched = policy() or []
                 res.matched = len(matched)
                 if dryrun and matched and res.remediation == "auto":
@@ -321,6 +277,8 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
                 log.error("policy %s failed: %s", policy.name, err)
                 log.debug("policy %s failed", policy.name, exc_info=True)
                 res.error = f"{type(err).__name__}: {err}"[:500]
+            finally:
+                sessions.current_policy.reset(token)
             res.seconds = round(time.monotonic() - t0, 3)
             with lock:
                 results[policy.name] = res
@@ -331,12 +289,10 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(run_type, by_type.values()))
 
-    session = boto3.Session(region_name=region)
-    counter.attach(session)
-    store = FindingStore(session.client("securityhub"), account, region)
+    store = FindingStore(factory().client("securityhub"), account, region)
     scope = Scope(ran=ran_ok, started=run_started,
                   existing={k: v for k, v in existing.items() if v is not None},
-                  pack={p.name for p in everything} if full_scan else None)
+                  pack={p.name for p in pack.load(validate=False)} if full_scan else None)
     try:
         store.reconcile(findings, scope)
     except (ClientError, BotoCoreError) as err:
@@ -349,7 +305,7 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
         policies=[results[p.name] for p in checks if p.name in results],
         resources_seen=sum(len(v) for v in seen.values()),
         groups=_group_counts(seen), findings=dict(store.stats), finding_errors=store.errors,
-        api_calls=counter.total + sum(r.api_calls for r in results.values()),
+        api_calls=counter.total, api_calls_by_operation=dict(sorted(counter.calls.items())),
         seconds=round(time.monotonic() - started, 2),
         journal=location, settled=dict(settled),
     )

@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -99,6 +100,8 @@ class Journal:
             raise JournalError("no journal location: set ASSETPACK_JOURNAL")
         self.location = location
         self._session = session
+        self._client = None
+        self._lock = threading.Lock()
         if location.startswith("s3://"):
             bucket, _, prefix = location[len("s3://"):].partition("/")
             if not bucket:
@@ -116,11 +119,16 @@ class Journal:
         return cls(location, session) if location else None
 
     def _s3(self):
-        if self._session is None:
-            import boto3
+        # Remediations of several resource types write in parallel threads; a boto3
+        # session must not make clients in two threads at once, a client is shareable.
+        with self._lock:
+            if self._client is None:
+                if self._session is None:
+                    import boto3
 
-            self._session = boto3.Session()
-        return self._session.client("s3")
+                    self._session = boto3.Session()
+                self._client = self._session.client("s3")
+            return self._client
 
     def _key(self, entry_id: str) -> str:
         return f"{self.prefix}/{entry_id}.json" if self.prefix else f"{entry_id}.json"

@@ -42,12 +42,22 @@ def cmd_scan(args: argparse.Namespace) -> int:
     Path(args.output_dir, "summary.md").write_text(summary.markdown(result))
     Path(args.output_dir, "remediation.md").write_text(summary.remediation_report(result))
     print(summary.table(result))
-    failed = result.findings.get("failed", 0)
-    if failed:
+    return _scan_failures(result)
+
+
+def _scan_failures(result) -> int:
+    """One line on stderr per policy that could not run (its findings were left as
+    they were) and for findings Security Hub did not take; 1 when there is any."""
+    failed = [p for p in result.policies if p.error]
+    for p in failed:
+        print(f"assetpack: error: policy {p.name} failed, its findings unchanged: {p.error}",
+              file=sys.stderr)
+    lost = result.findings.get("failed", 0)
+    if lost:
         why = result.finding_errors[0] if result.finding_errors else "see the log"
-        return fail(f"{failed} finding(s) could not be posted to Security Hub after retries "
-                    f"({why})")
-    return 0
+        print(f"assetpack: error: {lost} finding(s) could not be posted to Security Hub "
+              f"after retries ({why})", file=sys.stderr)
+    return 1 if failed or lost else 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -109,6 +119,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.tagging:
         return run_tagging_bench(str(Path(args.output).with_name("bench-tagging.json")))
+    if args.compare:
+        from assetpack.compare import run_compare
+
+        return run_compare(args.compare, [int(s) for s in args.scales.split(",")],
+                           str(Path(args.output).with_name("bench-compare.json")))
+    if args.org:
+        from assetpack.bench import run_org_bench
+
+        return run_org_bench(str(Path(args.output).with_name("bench-org.json")))
     return run_bench([int(s) for s in args.scales.split(",")], args.output)
 
 
@@ -256,6 +275,10 @@ def register(sub) -> None:
     bench.add_argument("-o", "--output", default="out/bench.json")
     bench.add_argument("--tagging", action="store_true", help="measure the auto-tag Lambda "
                        "(handler time, archive size, cold import) instead")
+    bench.add_argument("--compare", metavar="PROWLER", help="time the scan beside Prowler "
+                       "(its executable) over the FSBP controls both implement instead")
+    bench.add_argument("--org", action="store_true", help="time `assetpack org run` over "
+                       "3 emulated accounts x 2 regions instead")
     bench.set_defaults(func=cmd_bench)
 
     und = sub.add_parser("undo", help="restore what remediation changed, from its journal")

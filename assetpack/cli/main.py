@@ -30,10 +30,39 @@ def _custodian(argv: list[str]) -> int:
 
 
 def _org(argv: list[str]) -> int:
+    """c7n-org's CLI. ``org run`` without ``-u`` runs the pack's checks (report form)
+    and, after c7n-org, writes and prints one summary over accounts and regions."""
     from c7n_org import cli as org_cli
 
+    from assetpack import org
+
     c7n_plugins.load()
-    return org_cli.cli.main(args=argv, prog_name="assetpack org", standalone_mode=True) or 0
+    out = _option(argv, "-s", "--output-dir")
+    running = bool(argv) and argv[0] == "run" and out is not None
+    if not running:
+        return org_cli.cli.main(args=argv, prog_name="assetpack org", standalone_mode=True) or 0
+    if _option(argv, "-u", "--use") is None:
+        argv = [*argv, "-u", str(org.checks_file(out))]
+    try:
+        code = org_cli.cli.main(args=argv, prog_name="assetpack org", standalone_mode=True)
+    except SystemExit as exit_:
+        code = exit_.code
+    if code not in (0, None):
+        return code if isinstance(code, int) else 1
+    summary = org.write_summary(out)
+    print(org.table(summary))
+    return 1 if summary["totals"]["errors"] else 0
+
+
+def _option(argv: list[str], short: str, long: str) -> str | None:
+    """The value of an option in click's spellings (``-s X``, ``--output-dir X``,
+    ``--output-dir=X``), or None."""
+    for i, arg in enumerate(argv):
+        if arg in (short, long) and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(f"{long}="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 # Options of the pack's report whose value may be a file: not a policy file.
@@ -67,6 +96,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assetpack.sessions import retry_defaults
+
+    retry_defaults()  # every command, Custodian's and c7n-org's too, survives throttling
     argv = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in argv if not a.startswith("-")), "")
     if first in CUSTODIAN_COMMANDS and not (first == "report" and not _names_policies(argv)):

@@ -5,13 +5,14 @@ and the pack use both cores. The child prints ``READY <port>`` once it listens;
 the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters, linear
-paging and workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
-the credential report's date, SSM fleet reads, Config evaluations outside test
-mode, Inspector's filtered findings and coverage, GuardDuty's findings, an
-instance's groups following its interface's), so the child adds them before
-serving (:mod:`assetpack.emulator.securityhub`, ``.tagging``, ``.iam``, ``.ssm``,
-``.config``, ``.inspector``, ``.guardduty``, ``.ec2``, ``.cloudtrail``; Inspector,
-GuardDuty and CloudTrail also get a route to seed their data).
+paging and workflow updates, the administrator's view of its members' findings,
+tagging SQS through the tagging API, CloudTrail ``LookupEvents``, the credential
+report's date, SSM fleet reads, Config evaluations outside test mode, Inspector's
+filtered findings and coverage, GuardDuty's findings, an instance's groups following
+its interface's, X-Ray sampling rules), so the child adds them before serving
+(:mod:`assetpack.emulator.securityhub`, ``.securityhub_org``, ``.tagging``, ``.iam``,
+``.ssm``, ``.config``, ``.inspector``, ``.guardduty``, ``.ec2``, ``.xray``,
+``.cloudtrail``; Inspector, GuardDuty and CloudTrail also get a route to seed their data).
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def _serve() -> None:
         iam,
         inspector,
         securityhub,
+        securityhub_org,
         ssm,
         ssm_automation,
         tagging,
@@ -143,6 +145,7 @@ def _serve() -> None:
     )
 
     securityhub.install()
+    securityhub_org.install()  # after securityhub: its filters apply to members' findings
     tagging.install()
     iam.install()
     ssm.install()

@@ -76,3 +76,26 @@ def test_ids_and_execution_round_trip(tmp_path):
                                  status="pending"))
     again = journal.get(entry.id)
     assert (again.resource_id, again.region, again.execution) == ("b1", "eu-west-1", "e-1")
+
+
+def test_parallel_writers_share_one_s3_client():
+    """Remediations of several types journal from parallel threads: the journal makes
+    its S3 client once (a boto3 session may not make clients in two threads at once)."""
+    import threading
+    import time
+
+    made = []
+
+    class Session:
+        def client(self, name):
+            made.append(name)
+            time.sleep(0.05)  # widen the window two unguarded threads would both enter
+            return object()
+
+    journal = Journal("s3://bucket/prefix", session=Session())
+    threads = [threading.Thread(target=journal._s3) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert made == ["s3"]
