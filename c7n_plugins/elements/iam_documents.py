@@ -109,6 +109,7 @@ class WildcardServiceActions(DocumentReader, Filter):
               category: compliance
               severity: low
               controls: [FSBP/IAM.21]
+              source: iam-policy-no-statements-with-full-access
               remediation: manual
               description: Customer managed policies should not allow service:* actions.
             filters:
@@ -158,6 +159,7 @@ class AllowsActionsOnAllResources(DocumentReader, Filter):
               category: compliance
               severity: medium
               controls: [FSBP/KMS.2]
+              source: iam-inline-policy-blocked-kms-actions
               remediation: manual
               description: Inline policies should not allow decryption with every KMS key.
             filters:

@@ -43,6 +43,7 @@ class StartAutomation(Action):
               category: compliance
               severity: low
               controls: [FSBP/S3.14]
+              source: s3-bucket-versioning-enabled
               remediation: auto
               description: S3 buckets should have versioning enabled.
             filters:
