@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -164,10 +165,16 @@ def resolve_parameters(policy: dict, overrides: dict) -> dict:
             return {k: sub(v) for k, v in node.items()}
         if isinstance(node, list):
             return [sub(v) for v in node]
-        if isinstance(node, str) and (m := PARAM_REF.fullmatch(node)):
-            if m.group(1) not in values:
-                raise PackError(f"policy {policy.get('name')}: no parameter {m.group(1)}")
-            return values[m.group(1)]
+        if isinstance(node, str) and PARAM_REF.search(node):
+            missing = set(PARAM_REF.findall(node)) - set(values)
+            if missing:
+                raise PackError(f"policy {policy.get('name')}: no parameter "
+                                f"{', '.join(sorted(missing))}")
+            if m := PARAM_REF.fullmatch(node):
+                return values[m.group(1)]
+            # Inside a larger string (a JMESPath literal): the value as JSON text.
+            return PARAM_REF.sub(lambda m: v if isinstance(v := values[m.group(1)], str)
+                                 else json.dumps(v), node)
         return node
 
     data = {k: sub(v) if k in ("filters", "actions") else v for k, v in policy.items()}
