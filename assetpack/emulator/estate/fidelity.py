@@ -1,0 +1,204 @@
+"""Twins for what a check could mean wrongly: for each control, a resource the
+control fails and a look-alike it passes (a bucket public through its policy, and
+one whose policy is tied to a CloudFront distribution; a launch configuration with
+a hop limit of 3, and one with metadata turned off; ...).
+
+Built last: it reads what the other parts created (VPC, subnets, web ACLs, load
+balancers, the image).
+"""
+
+from __future__ import annotations
+
+import json
+
+from assetpack.emulator.estate import tag_list
+
+ORDER = 90
+BLOCK_ALL = {k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                               "RestrictPublicBuckets")}
+
+
+def _policy(bucket: str, statement: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        **statement}]})
+
+
+def _buckets(estate, sfx: str) -> None:
+    s3 = estate.client("s3")
+    account = estate.client("sts").get_caller_identity()["Account"]
+    download, upload, cdn, blocked = (f"legacy-download-site{sfx}", f"legacy-upload-drop{sfx}",
+                                      f"legacy-cdn-origin{sfx}", f"legacy-blocked-site{sfx}")
+    for name in (download, upload, cdn, blocked):
+        s3.create_bucket(Bucket=name)
+        s3.delete_public_access_block(Bucket=name)
+    # Public through the policy (the usual case), not the ACL.
+    s3.put_bucket_policy(Bucket=download, Policy=_policy(download, {
+        "Principal": "*", "Action": "s3:GetObject"}))
+    s3.put_bucket_policy(Bucket=upload, Policy=_policy(upload, {
+        "Principal": {"AWS": "*"}, "Action": ["s3:Put*"]}))
+    # Look-alikes: "*" tied to one CloudFront distribution; a public policy that
+    # Block Public Access overrides.
+    s3.put_bucket_policy(Bucket=cdn, Policy=_policy(cdn, {
+        "Principal": "*", "Action": "s3:GetObject", "Condition": {"StringEquals": {
+            "aws:SourceArn": f"arn:aws:cloudfront::{account}:distribution/E2LEGACY"}}}))
+    s3.put_bucket_policy(Bucket=blocked, Policy=_policy(blocked, {
+        "Principal": "*", "Action": "s3:*"}))
+    s3.put_public_access_block(Bucket=blocked, PublicAccessBlockConfiguration=BLOCK_ALL)
+    estate.created += 4
+    estate.expect("s3-bucket-no-public-read", violating=[download], compliant=[cdn, blocked])
+    estate.expect("s3-bucket-no-public-write", violating=[upload],
+                  compliant=[download, cdn, blocked])
+
+    # MFA delete: a versioned bucket without it, one with it, one with lifecycle rules
+    # (MFA delete cannot be used with lifecycle rules: the control skips it).
+    plain, mfa, aged = (f"legacy-records{sfx}", f"legacy-records-mfa{sfx}",
+                        f"legacy-records-aged{sfx}")
+    for name in (plain, mfa, aged):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_versioning(Bucket=mfa, MFA="arn:aws:iam::123456789012:mfa/root 123456",
+                             VersioningConfiguration={"Status": "Enabled",
+                                                      "MFADelete": "Enabled"})
+    s3.put_bucket_lifecycle_configuration(Bucket=aged, LifecycleConfiguration={"Rules": [{
+        "ID": "expire", "Status": "Enabled", "Filter": {"Prefix": ""},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]})
+    estate.created += 3
+    estate.expect("s3-bucket-mfa-delete", violating=[plain], compliant=[mfa, aged])
+
+    # Access points: one opened up at creation, one with AWS's default (all blocked).
+    control = estate.client("s3control")
+    open_ap, closed_ap = f"legacy-partner-ap{sfx}", f"legacy-internal-ap{sfx}"
+    control.create_access_point(AccountId=account, Name=open_ap, Bucket=plain,
+                                PublicAccessBlockConfiguration={k: False for k in BLOCK_ALL})
+    control.create_access_point(AccountId=account, Name=closed_ap, Bucket=plain,
+                                PublicAccessBlockConfiguration=BLOCK_ALL)
+    estate.created += 2
+    estate.expect("s3-access-point-public-access-blocked", violating=[open_ap],
+                  compliant=[closed_ap])
+
+
+def _launch_configs(estate, sfx: str) -> None:
+    asg, ec2 = estate.client("autoscaling"), estate.client("ec2")
+    image = estate.shared.get("image_id", "ami-0a1b2c3d4e5f60718")
+    bastion, batch, nometa = (f"legacy-bastion-lc{sfx}", f"legacy-batch-lc{sfx}",
+                              f"legacy-nometa-lc{sfx}")
+    asg.create_launch_configuration(
+        LaunchConfigurationName=bastion, ImageId=image, InstanceType="t3.micro",
+        AssociatePublicIpAddress=True,
+        MetadataOptions={"HttpTokens": "optional", "HttpPutResponseHopLimit": 3,
+                         "HttpEndpoint": "enabled"})
+    asg.create_launch_configuration(
+        LaunchConfigurationName=batch, ImageId=image, InstanceType="t3.micro",
+        AssociatePublicIpAddress=False,
+        MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 1,
+                         "HttpEndpoint": "enabled"})
+    asg.create_launch_configuration(
+        LaunchConfigurationName=nometa, ImageId=image, InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "disabled"})
+    estate.created += 3
+    estate.expect("asg-launch-config-imdsv2", violating=[bastion], compliant=[batch, nometa])
+    estate.expect("asg-launch-config-hop-limit", violating=[bastion], compliant=[batch, nometa])
+    estate.expect("asg-launch-config-no-public-ip", violating=[bastion],
+                  compliant=[batch, nometa])
+
+    private = estate.shared["private_subnets"]
+    lt = ec2.create_launch_template(
+        LaunchTemplateName=f"legacy-batch-lt{sfx}",
+        LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"})["LaunchTemplate"]
+    mixed = {"LaunchTemplate": {
+        "LaunchTemplateSpecification": {"LaunchTemplateId": lt["LaunchTemplateId"],
+                                        "Version": "$Default"},
+        "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "t3a.micro"}]}}
+    spread, one_zone = f"legacy-batch-fleet{sfx}", f"legacy-batch-fleet-1az{sfx}"
+    for name, subnets in ((spread, private), (one_zone, private[:1])):
+        asg.create_auto_scaling_group(
+            AutoScalingGroupName=name, MinSize=0, MaxSize=2, DesiredCapacity=0,
+            MixedInstancesPolicy=mixed, VPCZoneIdentifier=",".join(subnets))
+    estate.created += 3
+    estate.expect("asg-multiple-instance-types", violating=[one_zone, f"legacy-web-fleet-v2{sfx}"],
+                  compliant=[spread])
+
+
+def _rds(estate, sfx: str) -> None:
+    rds = estate.client("rds")
+    name = f"legacy-classic-db{sfx}"
+    rds.create_db_instance(DBInstanceIdentifier=name, Engine="mysql", DBInstanceClass="db.t3.micro",
+                           MasterUsername="legacyadmin", MasterUserPassword="Legacy-Passw0rd!",
+                           AllocatedStorage=20, Tags=tag_list({"Name": name}))
+    in_vpc = [d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]
+              if d.get("DBSubnetGroup")]
+    estate.created += 1
+    estate.expect("rds-instance-in-vpc", violating=[name], compliant=in_vpc[:1])
+
+    topic = estate.client("sns").create_topic(Name=f"legacy-db-events{sfx}")["TopicArn"]
+    subs = {("db-parameter-group", f"legacy-pg-failures{sfx}"): ["failure"],
+            ("db-parameter-group", f"legacy-pg-changes{sfx}"): ["configuration change"],
+            ("db-security-group", f"legacy-sg-changes{sfx}"): ["configuration change"],
+            ("db-security-group", f"legacy-sg-ops{sfx}"): ["configuration change", "failure"]}
+    for (source, sub), categories in subs.items():
+        rds.create_event_subscription(SubscriptionName=sub, SnsTopicArn=topic,
+                                      SourceType=source, EventCategories=categories,
+                                      Enabled=True)
+    estate.created += len(subs) + 1
+    estate.expect("rds-parameter-group-event-subscription",
+                  violating=[f"legacy-pg-failures{sfx}"], compliant=[f"legacy-pg-changes{sfx}"])
+    estate.expect("rds-security-group-event-subscription",
+                  violating=[f"legacy-sg-changes{sfx}"], compliant=[f"legacy-sg-ops{sfx}"])
+
+
+def _trails(estate, sfx: str) -> None:
+    s3, trail = estate.client("s3"), estate.client("cloudtrail")
+    account = estate.client("sts").get_caller_identity()["Account"]
+    public, logged = f"legacy-trail-public{sfx}-{account}", f"legacy-trail-logged{sfx}-{account}"
+    for name in (public, logged):
+        s3.create_bucket(Bucket=name)
+    s3.delete_public_access_block(Bucket=public)
+    s3.put_bucket_acl(Bucket=public, ACL="public-read")
+    s3.put_public_access_block(Bucket=logged, PublicAccessBlockConfiguration=BLOCK_ALL)
+    s3.put_bucket_logging(Bucket=logged, BucketLoggingStatus={"LoggingEnabled": {
+        "TargetBucket": f"{account}-{estate.region}-s3-logs", "TargetPrefix": f"{logged}/"}})
+    bad = trail.create_trail(Name=f"legacy-shared-trail{sfx}", S3BucketName=public)["TrailARN"]
+    good = trail.create_trail(Name=f"legacy-sealed-trail{sfx}", S3BucketName=logged)["TrailARN"]
+    estate.created += 4
+    estate.expect("cloudtrail-bucket-not-public", violating=[bad], compliant=[good])
+    estate.expect("cloudtrail-bucket-access-logging", violating=[bad], compliant=[good])
+
+
+def _network(estate, sfx: str) -> None:
+    ec2 = estate.client("ec2")
+    with_ep = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    without = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=with_ep, CidrBlock="10.60.1.0/24")["Subnet"]["SubnetId"]
+    ec2.create_vpc_endpoint(VpcId=with_ep, VpcEndpointType="Interface", SubnetIds=[subnet],
+                            ServiceName=f"com.amazonaws.{estate.region}.ec2")
+    # Look-alike: an endpoint, but for another service.
+    ec2.create_vpc_endpoint(VpcId=without, VpcEndpointType="Gateway",
+                            ServiceName=f"com.amazonaws.{estate.region}.s3")
+    estate.created += 4
+    estate.expect("vpc-ec2-endpoint", violating=[without], compliant=[with_ep])
+
+
+def _waf(estate) -> None:
+    waf, elb = estate.client("wafv2"), estate.client("elbv2")
+    acls = {a["Name"]: a["ARN"] for a in waf.list_web_acls(Scope="REGIONAL")["WebACLs"]}
+    albs = {lb["LoadBalancerName"]: lb["LoadBalancerArn"]
+            for lb in elb.describe_load_balancers()["LoadBalancers"]
+            if lb.get("Type") == "application"}
+    if "legacy-web-acl-v2" not in acls or len(albs) < 2:
+        return
+    protected, *others = sorted(albs)
+    waf.associate_web_acl(WebACLArn=acls["legacy-web-acl-v2"], ResourceArn=albs[protected])
+    estate.expect("alb-waf-enabled", violating=[albs[n] for n in others],
+                  compliant=[albs[protected]])
+
+
+def build(estate) -> None:
+    for i in estate.copies():
+        sfx = estate.suffix(i)
+        _buckets(estate, sfx)
+        _launch_configs(estate, sfx)
+        _rds(estate, sfx)
+        _trails(estate, sfx)
+        _network(estate, sfx)
+    _waf(estate)
