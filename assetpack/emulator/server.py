@@ -154,9 +154,11 @@ def _serve() -> None:
         ssm,
         ssm_automation,
         tagging,
+        wafv2,
     )
 
     backup.install()
+    wafv2.install()
     securityhub.install()
     tagging.install()
     iam.install()

@@ -97,7 +97,13 @@ def test_remediation_fixes_only_what_it_may(check, estate_run):
     assert not (fixable & after), f"still violating after remediation: {fixable & after}"
     assert expected.protected <= after, "a protected asset was changed"
     assert not (expected.compliant & after)
-    outcome = json.loads((out / "fix" / check.name / "action-assetremediate").read_text())
+    outcome_path = out / "fix" / check.name / "action-assetremediate"
+    if not outcome_path.exists():
+        # An earlier check's fix already cleared it (S3.8's Block Public Access makes
+        # S3.2's public ACL harmless): nothing was left for this one to act on.
+        assert not _matched(out / "fix", check.name)
+        return
+    outcome = json.loads(outcome_path.read_text())
     by_id = {o["id"]: o["status"] for o in outcome}
     assert all(by_id[i] == "fixed" for i in fixable)
     assert all(by_id[i] == "needs-human" for i in expected.protected)
