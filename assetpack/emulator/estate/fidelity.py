@@ -190,9 +190,93 @@ def _waf(estate) -> None:
                   compliant=[albs[protected]])
 
 
+def _identity(estate, sfx: str) -> None:
+    iam = estate.client("iam")
+
+    def doc(statement: dict) -> str:
+        return json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Resource": "*", **statement}]})
+
+    # Admin behind a condition is still admin; a permissions boundary grants nothing.
+    conditional = iam.create_policy(PolicyName=f"legacy-mfa-admin{sfx}", PolicyDocument=doc({
+        "Action": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}))["Policy"]
+    boundary = iam.create_policy(PolicyName=f"legacy-dev-boundary{sfx}",
+                                 PolicyDocument=doc({"Action": "*"}))["Policy"]
+    iam.create_user(UserName=f"legacy-contractor{sfx}",
+                    PermissionsBoundary=boundary["Arn"])
+    estate.expect("iam-policy-no-full-admin", violating=[conditional["PolicyId"]],
+                  compliant=[boundary["PolicyId"]])
+    # KMS.2 covers groups' inline policies too.
+    wide, narrow = f"legacy-analysts{sfx}", f"legacy-auditors{sfx}"
+    for group in (wide, narrow):
+        iam.create_group(GroupName=group)
+    iam.put_group_policy(GroupName=wide, PolicyName="decrypt", PolicyDocument=doc({
+        "Action": ["kms:Decrypt"]}))
+    iam.put_group_policy(GroupName=narrow, PolicyName="decrypt", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "kms:Decrypt",
+            "Resource": "arn:aws:kms:us-east-1:123456789012:key/legacy-reports"}]}))
+    estate.created += 5
+    estate.expect("iam-group-inline-no-kms-decrypt-all-keys", violating=[wide], compliant=[narrow])
+
+
+def _aurora(estate, sfx: str) -> None:
+    rds = estate.client("rds")
+    default, custom = f"legacy-quotes-cluster{sfx}", f"legacy-ledger-cluster{sfx}"
+    for name, port in ((default, 3306), (custom, 13306)):
+        rds.create_db_cluster(DBClusterIdentifier=name, Engine="aurora-mysql", Port=port,
+                              MasterUsername="quotes_dba", MasterUserPassword="Legacy-Passw0rd!",
+                              StorageEncrypted=True)
+    estate.expect("rds-cluster-non-default-port", violating=[default], compliant=[custom])
+    shared, kept = f"legacy-quotes-export{sfx}", f"legacy-quotes-nightly{sfx}"
+    for snap in (shared, kept):
+        rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier=snap,
+                                       DBClusterIdentifier=default)
+    rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=shared,
+                                             AttributeName="restore", ValuesToAdd=["all"])
+    estate.created += 4
+    estate.expect("rds-cluster-snapshot-private", violating=[shared], compliant=[kept])
+
+
+def _runtimes_and_templates(estate, sfx: str) -> None:
+    lam, ec2 = estate.client("lambda"), estate.client("ec2")
+    role = estate.client("iam").get_role(RoleName="legacy-lambda-exec")["Role"]["Arn"]
+    # nodejs20.x was deprecated after the old deny list was written; python3.13 is supported.
+    old, new = f"legacy-pdf-render{sfx}", f"legacy-pdf-render-v2{sfx}"
+    for name, runtime in ((old, "nodejs20.x"), (new, "python3.13")):
+        lam.create_function(FunctionName=name, Runtime=runtime, Role=role,
+                            Handler="index.handler", Code={"ZipFile": b"PK\x05\x06" + bytes(18)})
+    estate.expect("lambda-function-supported-runtime", violating=[old], compliant=[new])
+    # EC2.25 judges the default version: a public first version superseded by a
+    # private default is compliant.
+    image = estate.shared.get("image_id", "ami-0a1b2c3d4e5f60718")
+
+    def nic(public: bool) -> dict:
+        return {"ImageId": image, "InstanceType": "t3.small", "NetworkInterfaces": [
+            {"DeviceIndex": 0, "AssociatePublicIpAddress": public}]}
+
+    fixed = ec2.create_launch_template(LaunchTemplateName=f"legacy-fixed-lt{sfx}",
+                                       LaunchTemplateData=nic(True))["LaunchTemplate"]
+    ec2.create_launch_template_version(LaunchTemplateId=fixed["LaunchTemplateId"],
+                                       LaunchTemplateData=nic(False))
+    ec2.modify_launch_template(LaunchTemplateId=fixed["LaunchTemplateId"], DefaultVersion="2")
+    # The opposite: a private first version, then a public default.
+    broken = ec2.create_launch_template(LaunchTemplateName=f"legacy-broken-lt{sfx}",
+                                        LaunchTemplateData=nic(False))["LaunchTemplate"]
+    ec2.create_launch_template_version(LaunchTemplateId=broken["LaunchTemplateId"],
+                                       LaunchTemplateData=nic(True))
+    ec2.modify_launch_template(LaunchTemplateId=broken["LaunchTemplateId"], DefaultVersion="2")
+    estate.created += 4
+    estate.expect("ec2-launch-template-no-public-ip", violating=[broken["LaunchTemplateId"]],
+                  compliant=[fixed["LaunchTemplateId"]])
+
+
 def build(estate) -> None:
     for i in estate.copies():
         sfx = estate.suffix(i)
+        _identity(estate, sfx)
+        _aurora(estate, sfx)
+        _runtimes_and_templates(estate, sfx)
         _buckets(estate, sfx)
         _launch_configs(estate, sfx)
         _rds(estate, sfx)
