@@ -50,6 +50,23 @@ def _buckets(estate, sfx: str) -> None:
     estate.expect("s3-bucket-no-public-write", violating=[upload],
                   compliant=[download, cdn, blocked])
 
+    # TLS-only policies in the spellings AWS accepts, and encryption with DSSE-KMS.
+    star, boolean = f"legacy-tls-star{sfx}", f"legacy-tls-bool{sfx}"
+    for name, action, value in ((star, "*", "false"), (boolean, "s3:*", False)):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": action,
+                           "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+                           "Condition": {"Bool": {"aws:SecureTransport": value}}}]}))
+    s3.put_bucket_encryption(Bucket=star, ServerSideEncryptionConfiguration={"Rules": [{
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms:dsse"}}]})
+    s3.put_bucket_encryption(Bucket=boolean, ServerSideEncryptionConfiguration={"Rules": [{
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    estate.created += 2
+    # The download site's policy allows reads but denies nothing over plain HTTP.
+    estate.expect("s3-bucket-requires-ssl", violating=[download], compliant=[star, boolean])
+    estate.expect("s3-bucket-kms-encrypted", violating=[boolean], compliant=[star])
+
     # MFA delete: a versioned bucket without it, and one with lifecycle rules (MFA
     # delete cannot be used with them: the control skips it). moto does not keep
     # MFADelete, so the bucket with it on is the placebo flight's twin.
@@ -174,6 +191,21 @@ def _network(estate, sfx: str) -> None:
                             ServiceName=f"com.amazonaws.{estate.region}.s3")
     estate.created += 4
     estate.expect("vpc-ec2-endpoint", violating=[without], compliant=[with_ep])
+
+    # EC2.18 judges TCP and UDP ports; ICMP (ping) open to the world is not its concern.
+    def group(name: str, permission: dict) -> str:
+        gid = ec2.create_security_group(GroupName=name, Description=name,
+                                        VpcId=with_ep)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[{
+            **permission, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        return gid
+
+    ping = group(f"legacy-ping{sfx}", {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1})
+    quic = group(f"legacy-quic{sfx}", {"IpProtocol": "udp", "FromPort": 443, "ToPort": 443})
+    https = group(f"legacy-https{sfx}", {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443})
+    estate.created += 3
+    estate.expect("security-group-public-only-authorized-ports", violating=[quic],
+                  compliant=[ping, https])
 
 
 def _waf(estate) -> None:
