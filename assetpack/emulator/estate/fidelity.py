@@ -303,9 +303,31 @@ def _runtimes_and_templates(estate, sfx: str) -> None:
                   compliant=[fixed["LaunchTemplateId"]])
 
 
+def _task_revisions(estate, sfx: str) -> None:
+    ecs = estate.client("ecs")
+
+    def register(family: str, privileged: bool) -> str:
+        return ecs.register_task_definition(family=family, containerDefinitions=[{
+            "name": "app", "image": "public.ecr.aws/nginx/nginx:1.27", "memory": 256,
+            "privileged": privileged, "readonlyRootFilesystem": True,
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "/ecs/legacy", "awslogs-region": estate.region,
+                "awslogs-stream-prefix": family}}}])["taskDefinition"]["taskDefinitionArn"]
+
+    # ECS.4 judges the latest revision: a fixed family's old revision is history.
+    fixed_old = register(f"legacy-cron{sfx}", True)
+    fixed_new = register(f"legacy-cron{sfx}", False)
+    broken_old = register(f"legacy-sidecar{sfx}", False)
+    broken_new = register(f"legacy-sidecar{sfx}", True)
+    estate.created += 4
+    estate.expect("ecs-container-not-privileged", violating=[broken_new],
+                  compliant=[fixed_old, fixed_new, broken_old])
+
+
 def build(estate) -> None:
     for i in estate.copies():
         sfx = estate.suffix(i)
+        _task_revisions(estate, sfx)
         _identity(estate, sfx)
         _aurora(estate, sfx)
         _runtimes_and_templates(estate, sfx)
