@@ -77,3 +77,11 @@ def test_unprotected_volumes_flagged(tmp_path):
 def test_unprotected_database_flagged(tmp_path):
     found = replay(policy_named("rds-instance-backup-plan"), "rds-instance-backup-plan", tmp_path)
     assert _ids(found, "DBInstanceIdentifier") == {"legacy-orders-db"}
+
+
+def test_permissions_boundary_is_not_admin(tmp_path):
+    # Hand-written: two customer policies granting "*" on "*"; one is used only as a
+    # permissions boundary (IAM.1 excludes those), the other is attached.
+    found = replay(policy_named("iam-policy-no-full-admin"), "iam-policy-no-full-admin-boundary",
+                   tmp_path)
+    assert _ids(found, "PolicyId") == {"ANPAADMIN000000000001"}
