@@ -103,3 +103,30 @@ def test_tls_deny_spellings(action, value, op, denies):
                  "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
                  "Condition": {op: {"aws:SecureTransport": value}}}
     assert denies_plain_http(statement, BUCKET) is denies
+
+
+def test_fargate_platform_judged_per_os():
+    from c7n.config import Bag, Config
+    from c7n.policy import Policy
+
+    from c7n.resources import load_resources
+
+    import c7n_plugins
+    c7n_plugins.load()
+    load_resources(("aws.ecs-service",))
+    data = _by_name()["ecs-fargate-latest-platform"].data
+    policy = Policy(data, Config.empty(account_id="123456789012", region="us-east-1"), Bag())
+    services = [
+        {"serviceName": "linux-old", "launchType": "FARGATE", "platformVersion": "1.3.0"},
+        {"serviceName": "linux-new", "launchType": "FARGATE", "platformVersion": "1.4.0"},
+        {"serviceName": "latest", "launchType": "FARGATE", "platformVersion": "LATEST"},
+        # Windows tasks' latest platform is 1.0.0.
+        {"serviceName": "windows", "launchType": "FARGATE", "platformVersion": "1.0.0",
+         "platformFamily": "WINDOWS_SERVER_2019_CORE"},
+        {"serviceName": "windows-linux-version", "launchType": "FARGATE",
+         "platformVersion": "1.4.0", "platformFamily": "WINDOWS_SERVER_2022_FULL"},
+    ]
+    for s in services:
+        s["serviceArn"] = f"arn:aws:ecs:us-east-1:123456789012:service/web/{s['serviceName']}"
+    found = {s["serviceName"] for s in policy.resource_manager.filter_resources(services)}
+    assert found == {"linux-old", "windows-linux-version"}
