@@ -108,7 +108,6 @@ def test_tls_deny_spellings(action, value, op, denies):
 def test_fargate_platform_judged_per_os():
     from c7n.config import Bag, Config
     from c7n.policy import Policy
-
     from c7n.resources import load_resources
 
     import c7n_plugins
