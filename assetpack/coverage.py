@@ -17,8 +17,6 @@ CONFIG_RULE_DOC = "https://docs.aws.amazon.com/config/latest/developerguide/{}.h
 # In-scope controls without a check, and the real reason.
 NOT_IMPLEMENTED: dict[str, str] = {
     "EC2.22": "not implemented: retired by AWS",
-    "EC2.51": "not implemented: the emulator (moto 5.2) has no Client VPN API to build or "
-              "record a twin from",
     **{f"WAF.{n}": "not implemented: AWS WAF Classic, which the emulator (moto 5.2) does "
                    "not emulate at all" + (", and Custodian has no resource for Classic "
                                            "rules and rule groups" if n in (2, 3, 6, 7) else "")

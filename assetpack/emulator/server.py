@@ -148,6 +148,7 @@ def _serve() -> None:
 
     from assetpack.emulator import (
         backup,
+        client_vpn,
         cloudtrail,
         iam,
         securityhub,
@@ -158,6 +159,7 @@ def _serve() -> None:
     )
 
     backup.install()
+    client_vpn.install()
     wafv2.install()
     securityhub.install()
     tagging.install()

@@ -85,3 +85,11 @@ def test_permissions_boundary_is_not_admin(tmp_path):
     found = replay(policy_named("iam-policy-no-full-admin"), "iam-policy-no-full-admin-boundary",
                    tmp_path)
     assert _ids(found, "PolicyId") == {"ANPAADMIN000000000001"}
+
+
+def test_client_vpn_without_connection_logs_flagged(tmp_path):
+    # Hand-written in the shape AWS returns (moto has no Client VPN): one endpoint
+    # without connection logging, one logging to CloudWatch Logs.
+    found = replay(policy_named("client-vpn-connection-logging"), "client-vpn-connection-logging",
+                   tmp_path)
+    assert _ids(found, "ClientVpnEndpointId") == {"cvpn-endpoint-0legacy0000000001"}
