@@ -14,6 +14,15 @@ from assetpack import pack
 
 COVERAGE_DOC = pack.PACKAGE_ROOT.parent / "docs" / "coverage.md"
 REMEDIATION_DOC = pack.PACKAGE_ROOT.parent / "docs" / "remediation.md"
+CONFIG_RULE_DOC = "https://docs.aws.amazon.com/config/latest/developerguide/{}.html"
+# In-scope controls without a check, and the real reason.
+NOT_IMPLEMENTED: dict[str, str] = {
+    "EC2.22": "not implemented: retired by AWS",
+    **{f"WAF.{n}": "not implemented: AWS WAF Classic, which the emulator (moto 5.2) does "
+                   "not emulate at all" + (", and Custodian has no resource for Classic "
+                                           "rules and rule groups" if n in (2, 3, 6, 7) else "")
+       for n in (1, 2, 3, 4, 6, 7, 8)},
+}
 
 
 def in_scope() -> list[dict[str, str]]:
@@ -22,7 +31,8 @@ def in_scope() -> list[dict[str, str]]:
 
 
 def render(policies: list[pack.PackPolicy] | None = None) -> str:
-    policies = policies if policies is not None else pack.load(validate=False)
+    # As written: parameters show the controls' defaults, not a profile's values.
+    policies = policies if policies is not None else pack.load(validate=False, resolve=False)
     by_control: dict[str, list[pack.PackPolicy]] = {}
     for p in policies:
         for ref in p.metadata.get("controls", []):
@@ -30,6 +40,7 @@ def render(policies: list[pack.PackPolicy] | None = None) -> str:
                 by_control.setdefault(ref.removeprefix("FSBP/"), []).append(p)
     scope = in_scope()
     covered = [c for c in scope if c["control"] in by_control]
+    partial = [p for ps in by_control.values() for p in ps if p.metadata.get("partial")]
     auto = [c for c in covered
             if any(p.metadata.get("remediation") == "auto" for p in by_control[c["control"]])]
     lines = [
@@ -41,20 +52,33 @@ def render(policies: list[pack.PackPolicy] | None = None) -> str:
         f"**{len(covered)} of {len(scope)}** in-scope AWS Foundational Security Best "
         f"Practices controls are implemented; **{len(auto)}** remediate automatically.",
         "",
-        "| control | severity | title | policy | other frameworks | remediation |",
-        "| --- | --- | --- | --- | --- | --- |",
+        f"**{len(partial)}** of the implemented checks cover only part of their control "
+        "(the deviation column says what they leave out).",
+        "",
+        "Definition: the AWS Config managed rule behind the control (or the control's page "
+        "where Security Hub evaluates it itself); parameters: the control's defaults the "
+        "check uses (a profile such as `ASSETPACK_PROFILE=cis-strict` may tighten them).",
+        "",
+        "| control | severity | title | policy | definition | parameters | deviation "
+        "| other frameworks | remediation |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for c in scope:
         impl = by_control.get(c["control"], [])
         if not impl:
-            lines.append(f"| {c['control']} | {c['severity']} | {c['title']} | - | - | - |")
+            reason = NOT_IMPLEMENTED.get(c["control"], "-")
+            lines.append(f"| {c['control']} | {c['severity']} | {c['title']} | - | - | - | "
+                         f"{reason} | - | - |")
             continue
         for p in impl:
-            others = ", ".join(r for r in p.metadata.get("controls", [])
+            meta = p.metadata
+            others = ", ".join(r for r in meta.get("controls", [])
                                if not r.startswith("FSBP/")) or "-"
+            deviation = f"partial: {meta['partial']}" if meta.get("partial") else "none"
             lines.append(f"| {c['control']} | {c['severity']} | {c['title']} | "
-                         f"`{p.name}` ({p.path.parent.name}/{p.path.name}) | {others} | "
-                         f"{p.metadata.get('remediation')} |")
+                         f"`{p.name}` ({p.path.parent.name}/{p.path.name}) | "
+                         f"{_source(meta.get('source'))} | {_parameters(meta)} | {deviation} | "
+                         f"{others} | {meta.get('remediation')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -117,6 +141,26 @@ DEMOTED = {
     "s3-bucket-versioning-enabled": "versioning can only be suspended, never removed, so the "
     "fix cannot be undone; it also changes cost and lifecycle for every later write.",
 }
+def _source(source: str | None) -> str:
+    if not source:
+        return "-"
+    if source.startswith("https://"):
+        return f"[control page]({source})"
+    return f"[{source}]({CONFIG_RULE_DOC.format(source)})"
+
+
+def _parameters(meta: dict) -> str:
+    params = meta.get("parameters") or {}
+    if not params:
+        return "-"
+
+    def show(value) -> str:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, bool):
+            return str(value).lower()
+        return str(value)
+    return "; ".join(f"{k}: {show(v)}" for k, v in params.items())
 
 
 def write(path: Path = COVERAGE_DOC) -> Path:

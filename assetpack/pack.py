@@ -9,14 +9,23 @@ The forms that run are derived here and never written down twice:
   (``packages``/``handler``) that makes the archive carry and load the plugins,
   plus the ``post-control-finding`` action.
 - :func:`report_form`: pull mode, findings only (``assetpack org run``).
+
+A check whose control has parameters (authorised ports, days unused, supported
+runtimes) declares the control's defaults under ``metadata.parameters`` and names
+them in its filters as ``"{param:NAME}"``; :func:`resolve_parameters` substitutes
+them when the pack is loaded, after applying the profile (``ASSETPACK_PROFILE``,
+``assetpack/data/profiles/<name>.yml``) that may tighten them.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import hashlib
+import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +61,12 @@ NOTICE_ACTIONS = ("notify", "hub-alert", "mark-for-op", "auto-tag-asset", "post-
                   "post-control-finding", "daily-report")
 BLAST_RADIUS_FILE = "remediation.yml"
 BLAST_CLASSES = ("safe", "disruptive", "response")
+# metadata.source: the AWS Config managed rule behind the control, or the control's page.
+CONFIG_RULE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)+")
+CONTROL_PAGE = re.compile(
+    r"https://docs\.aws\.amazon\.com/securityhub/latest/userguide/[a-z0-9-]+\.html#[a-z0-9-]+")
+PARAM_REF = re.compile(r"\{param:([A-Za-z0-9_]+)\}")
+PROFILES = PACKAGE_ROOT / "data" / "profiles"
 
 
 class PackError(ValueError):
@@ -154,7 +169,9 @@ def blast_errors(entry: object) -> list[str]:
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_file(path: Path) -> list[PackPolicy]:
+def read_file(path: Path, overrides: dict | None = None) -> list[PackPolicy]:
+    """The policies of one file, their parameters resolved (``overrides`` ``None``:
+    as written, ``{param:…}`` references left in place)."""
     try:
         text = path.read_text()
         doc = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
@@ -162,8 +179,81 @@ def read_file(path: Path) -> list[PackPolicy]:
         raise PackError(f"{path}: cannot read policy file: {err}") from err
     if not isinstance(doc, dict) or not isinstance(doc.get("policies"), list):
         raise PackError(f"{path}: expected a mapping with a 'policies' list")
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return [PackPolicy(p, path, digest) for p in doc["policies"]]
+    # Validation is cached by what is validated: the text and the profile's overrides.
+    digest = hashlib.sha256((text + json.dumps(overrides, sort_keys=True, default=str))
+                            .encode()).hexdigest()
+    if overrides is None:
+        return [PackPolicy(p, path, digest) for p in doc["policies"]]
+    try:
+        return [PackPolicy(resolve_parameters(p, overrides.get(p.get("name"), {})), path,
+                           digest) for p in doc["policies"]]
+    except PackError as err:
+        raise PackError(f"{path}: {err}") from err
+
+
+def profile(name: str | None = None) -> dict[str, dict]:
+    """Per-check parameter overrides of a profile (``ASSETPACK_PROFILE``; none: the
+    controls' defaults): ``{policy name: {parameter: value}}``."""
+    name = name if name is not None else os.environ.get("ASSETPACK_PROFILE", "")
+    if not name or name == "default":
+        return {}
+    path = Path(name) if name.endswith((".yml", ".yaml")) else PROFILES / f"{name}.yml"
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise PackError(f"profile {name}: cannot read {path}: {err}") from err
+    checks = doc.get("checks") if isinstance(doc, dict) else None
+    if not isinstance(checks, dict) or not all(isinstance(v, dict) for v in checks.values()):
+        raise PackError(f"profile {name}: expected 'checks: {{policy: {{parameter: value}}}}'")
+    return checks
+
+
+def supported_lambda_runtimes(today: dt.date | None = None) -> list[str]:
+    """Lambda runtimes AWS still patches on ``today``, from the dated data file."""
+    doc = yaml.safe_load((PACKAGE_ROOT / "data" / "lambda-runtimes.yml").read_text())
+    today = today or dt.date.today()
+    return sorted(r for r, deprecated in doc["runtimes"].items() if deprecated > today)
+
+
+# Parameter defaults that live in a data file rather than in the policy.
+DATA_PARAMETERS = {"data:lambda-runtimes": supported_lambda_runtimes}
+
+
+def resolve_parameters(policy: dict, overrides: dict) -> dict:
+    """The policy with every ``"{param:NAME}"`` replaced by its value: the profile's
+    override, else the control's default from ``metadata.parameters``."""
+    meta = policy.get("metadata") if isinstance(policy, dict) else None
+    params = dict((meta or {}).get("parameters") or {})
+    unknown = set(overrides) - set(params)
+    if unknown:
+        raise PackError(f"policy {policy.get('name')}: profile sets unknown parameters "
+                        f"{', '.join(sorted(unknown))}")
+    if not params:
+        return policy
+    params.update(overrides)
+    values = {k: DATA_PARAMETERS[v]() if isinstance(v, str) and v in DATA_PARAMETERS else v
+              for k, v in params.items()}
+
+    def sub(node):
+        if isinstance(node, dict):
+            return {k: sub(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [sub(v) for v in node]
+        if isinstance(node, str) and PARAM_REF.search(node):
+            missing = set(PARAM_REF.findall(node)) - set(values)
+            if missing:
+                raise PackError(f"policy {policy.get('name')}: no parameter "
+                                f"{', '.join(sorted(missing))}")
+            if m := PARAM_REF.fullmatch(node):
+                return values[m.group(1)]
+            # Inside a larger string (a JMESPath literal): the value as JSON text.
+            return PARAM_REF.sub(lambda m: v if isinstance(v := values[m.group(1)], str)
+                                 else json.dumps(v), node)
+        return node
+
+    data = {k: sub(v) if k in ("filters", "actions") else v for k, v in policy.items()}
+    data["metadata"] = {**meta, "parameters": params}
+    return data
 
 
 def metadata_errors(policy: dict) -> list[str]:
@@ -186,6 +276,18 @@ def metadata_errors(policy: dict) -> list[str]:
         errors.append("metadata.controls may name one FSBP control per policy")
     if meta.get("category") == "compliance" and not controls:
         errors.append("a compliance check must name its controls")
+    source = meta.get("source")
+    if meta.get("category") == "compliance" and source is None:
+        errors.append("a compliance check must name its definition source (metadata.source)")
+    if source is not None and not (isinstance(source, str) and (
+            CONFIG_RULE.fullmatch(source) or CONTROL_PAGE.fullmatch(source))):
+        errors.append("metadata.source must be an AWS Config rule name or the control's "
+                      "Security Hub page")
+    if not isinstance(meta.get("parameters", {}), dict):
+        errors.append("metadata.parameters must map parameter names to values")
+    partial = meta.get("partial")
+    if partial is not None and not (isinstance(partial, str) and partial.strip()):
+        errors.append("metadata.partial must say what the check does not cover")
     if meta.get("remediation") == "auto" and not policy.get("actions"):
         errors.append("remediation: auto needs actions")
     if meta.get("remediation") in ("manual", "none"):
@@ -217,14 +319,17 @@ def remediation_errors(policy: dict, radius: dict[str, dict]) -> list[str]:
 
 
 def load(files: Iterable[Path] | None = None, validate: bool = True,
-         only: Callable[[PackPolicy], bool] | None = None) -> list[PackPolicy]:
-    """Read the pack's policies; with ``validate``, raise :class:`PackError` on the first
+         only: Callable[[PackPolicy], bool] | None = None,
+         resolve: bool = True) -> list[PackPolicy]:
+    """Read the pack's policies, parameters resolved for the active profile (unless
+    ``resolve`` is false); with ``validate``, raise :class:`PackError` on the first
     invalid file, naming it and every reason, before anything runs. ``only`` keeps the
     policies a command runs (the others are neither validated nor returned)."""
     files = list(files) if files is not None else policy_files()
+    overrides = profile() if resolve else None
     policies: list[PackPolicy] = []
     for path in files:
-        policies.extend(read_file(Path(path)))
+        policies.extend(read_file(Path(path), overrides))
     _check_unique(policies)
     if only is not None:
         policies = [p for p in policies if only(p)]

@@ -598,6 +598,7 @@ REMEDIES: dict[tuple[str, str], Remedy] = {
     ("aws.sqs", "set-managed-sse"): SQS_QUEUE,
     ("aws.ssm-document", "set-sharing"): SSM_DOCUMENT,
     ("aws.account", "enable-registry-scanning"): REGISTRY_SCANNING,
+    ("aws.ecr", "scan-in-registry"): REGISTRY_SCANNING,
     ("aws.ec2", "contain-instance"): CONTAINMENT,
     ("aws.iam-user", "deactivate-access-key"): ACCESS_KEY,
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 import c7n_plugins
@@ -99,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     from assetpack.sessions import retry_defaults
 
     retry_defaults()  # every command, Custodian's and c7n-org's too, survives throttling
+    if os.environ.get("AWS_ENDPOINT_URL", "").startswith("http://127.0.0.1"):
+        # The local emulator: S3 Control's <account>.<endpoint> host names cannot
+        # resolve on loopback (a no-op against AWS, whose endpoints are not loopback).
+        from assetpack.emulator.server import route_s3_control_locally
+
+        route_s3_control_locally()
     argv = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in argv if not a.startswith("-")), "")
     if first in CUSTODIAN_COMMANDS and not (first == "report" and not _names_policies(argv)):

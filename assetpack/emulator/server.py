@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -54,6 +55,7 @@ class Emulator:
 
     def environ(self) -> dict[str, str]:
         """The standard AWS variables that make boto3 (and so c7n) talk to it."""
+        route_s3_control_locally()
         env = dict(EMULATOR_ENV)
         env["AWS_ENDPOINT_URL"] = self.endpoint
         return env
@@ -65,6 +67,24 @@ class Emulator:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def _strip_account_host(request, **_kw) -> None:
+    request.url = _ACCOUNT_HOST.sub(r"\1", request.url)
+
+
+_ACCOUNT_HOST = re.compile(r"^(https?://)\d{12}\.(?=127\.0\.0\.1[:/])")
+
+
+def route_s3_control_locally() -> None:
+    """S3 Control calls go to ``<account-id>.<endpoint>``, a host name loopback cannot
+    resolve: in this process, send them to the emulator's own address (only URLs of a
+    loopback endpoint are rewritten; every boto3 session created after this call)."""
+    import botocore.handlers
+
+    entry = ("before-send.s3-control", _strip_account_host)
+    if entry not in botocore.handlers.BUILTIN_HANDLERS:
+        botocore.handlers.BUILTIN_HANDLERS.append(entry)
 
 
 def start(timeout: float = 60.0) -> Emulator:
@@ -130,6 +150,8 @@ def _serve() -> None:
     from werkzeug.serving import make_server
 
     from assetpack.emulator import (
+        backup,
+        client_vpn,
         cloudtrail,
         config,
         ec2,
@@ -141,9 +163,13 @@ def _serve() -> None:
         ssm,
         ssm_automation,
         tagging,
+        wafv2,
         xray,
     )
 
+    backup.install()
+    client_vpn.install()
+    wafv2.install()
     securityhub.install()
     securityhub_org.install()  # after securityhub: its filters apply to members' findings
     tagging.install()

@@ -28,6 +28,7 @@ class SetContainerInsights(Action):
               category: compliance
               severity: medium
               controls: [FSBP/ECS.12]
+              source: ecs-container-insights-enabled
               remediation: auto
               description: ECS clusters should have Container Insights enabled.
             filters:

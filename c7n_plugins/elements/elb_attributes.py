@@ -41,6 +41,7 @@ class SetElbAttributes(Action):
               category: compliance
               severity: medium
               controls: [FSBP/ELB.7]
+              source: https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-7
               remediation: auto
               description: Classic Load Balancers must drain connections on deregistration.
             filters:

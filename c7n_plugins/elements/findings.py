@@ -115,6 +115,7 @@ class PostControlFinding(Action):
               category: compliance
               severity: low
               controls: [FSBP/S3.14]
+              source: s3-bucket-versioning-enabled
               remediation: none
               description: S3 buckets should have versioning enabled.
             filters:

@@ -37,6 +37,7 @@ class GuardDutyDetector(Filter):
               category: compliance
               severity: high
               controls: [FSBP/GuardDuty.9]
+              source: https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-9
               remediation: manual
               description: GuardDuty RDS Protection should be enabled.
             filters:

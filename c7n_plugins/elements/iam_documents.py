@@ -57,6 +57,11 @@ def statement_allows(statement: dict, action: str) -> bool:
     return any(fnmatchcase(action, p.lower()) for p in _as_list(statement.get("Action")))
 
 
+def statement_names(statement: dict, action: str) -> bool:
+    """True if the statement's Action lists ``action`` literally (case-insensitive)."""
+    return action.lower() in (a.lower() for a in _as_list(statement.get("Action")))
+
+
 def on_all_resources(statement: dict) -> bool:
     if "NotResource" in statement:
         return True  # "everything except ..." is as broad as "*" for this purpose
@@ -109,6 +114,7 @@ class WildcardServiceActions(DocumentReader, Filter):
               category: compliance
               severity: low
               controls: [FSBP/IAM.21]
+              source: iam-policy-no-statements-with-full-access
               remediation: manual
               description: Customer managed policies should not allow service:* actions.
             filters:
@@ -158,6 +164,7 @@ class AllowsActionsOnAllResources(DocumentReader, Filter):
               category: compliance
               severity: medium
               controls: [FSBP/KMS.2]
+              source: iam-inline-policy-blocked-kms-actions
               remediation: manual
               description: Inline policies should not allow decryption with every KMS key.
             filters:
@@ -166,17 +173,21 @@ class AllowsActionsOnAllResources(DocumentReader, Filter):
     """
 
     schema = type_schema("allows-actions-on-all-resources", required=["actions"],
-                         actions={"type": "array", "items": {"type": "string"}, "minItems": 1})
+                         actions={"type": "array", "items": {"type": "string"}, "minItems": 1},
+                         exact={"type": "boolean"})
     permissions = ("iam:GetAccountAuthorizationDetails",)
 
     def process(self, resources, event=None):
         docs = self.documents()
         wanted = self.data["actions"]
+        # exact: the document must name the pattern itself ("*" is full admin, which
+        # "iam:*" or a NotAction does not amount to, as IAM.1 reads it).
+        allows = statement_names if self.data.get("exact") else statement_allows
         matched = []
         for r in resources:
             hits = sorted({f"{name}: {action}" for name, doc in docs.get(self.key_of(r), [])
                            for s in allow_statements(doc) if on_all_resources(s)
-                           for action in wanted if statement_allows(s, action)})
+                           for action in wanted if allows(s, action)})
             if hits:
                 r["c7n:BroadStatements"] = hits
                 matched.append(r)

@@ -29,6 +29,7 @@ class CancelKeyDeletion(Action):
               category: compliance
               severity: critical
               controls: [FSBP/KMS.3]
+              source: kms-cmk-not-scheduled-for-deletion
               remediation: auto
               description: KMS keys should not be unintentionally deleted.
             filters:

@@ -36,6 +36,7 @@ class TightenPasswordPolicy(Action):
               category: compliance
               severity: medium
               controls: [FSBP/IAM.7]
+              source: iam-password-policy
               remediation: auto
               description: Password policies for IAM users should have strong configurations.
             filters:

@@ -69,6 +69,7 @@ class AssetRemediate(Action):
               category: compliance
               severity: medium
               controls: [FSBP/SQS.1]
+              source: https://docs.aws.amazon.com/securityhub/latest/userguide/sqs-controls.html#sqs-1
               remediation: auto
               description: SQS queues should be encrypted at rest.
             filters:

@@ -57,6 +57,7 @@ class StartAutomation(Action):
               category: compliance
               severity: low
               controls: [FSBP/CloudTrail.4]
+              source: cloud-trail-log-file-validation-enabled
               remediation: auto
               description: Trails must sign digest files.
             filters:

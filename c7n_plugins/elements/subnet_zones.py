@@ -28,6 +28,7 @@ class SubnetZones(Filter):
               category: compliance
               severity: medium
               controls: [FSBP/Lambda.5]
+              source: lambda-vpc-multi-az-check
               remediation: manual
               description: VPC Lambda functions should operate in multiple Availability Zones.
             filters:

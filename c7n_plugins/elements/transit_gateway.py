@@ -41,6 +41,7 @@ class SetTransitGatewayOptions(Action):
               category: compliance
               severity: high
               controls: [FSBP/EC2.23]
+              source: ec2-transit-gateway-auto-vpc-attach-disabled
               remediation: auto
               description: Transit gateways must not accept shared attachments unseen.
             filters:

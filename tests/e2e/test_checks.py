@@ -97,7 +97,13 @@ def test_remediation_fixes_only_what_it_may(check, estate_run):
     expected = built.expectations[check.name]
     radius = pack.blast_radius()[check.name]
     after = _matched(out / "after", check.name)
-    outcome = json.loads((out / "fix" / check.name / "action-assetremediate").read_text())
+    outcome_path = out / "fix" / check.name / "action-assetremediate"
+    if not outcome_path.exists():
+        # An earlier check's fix already cleared it (S3.8's Block Public Access makes
+        # S3.2's public ACL harmless): nothing was left for this one to act on.
+        assert not _matched(out / "fix", check.name)
+        return
+    outcome = json.loads(outcome_path.read_text())
     by_id = {o["id"]: o for o in outcome}
     fixable = expected.violating - expected.protected
     assert {by_id[i]["status"] for i in fixable} <= {"fixed", "pending", "needs-human"}

@@ -47,10 +47,14 @@ def frozen_now(monkeypatch):
 RESOURCE_CASES = [
     ("iam-user-access-keys-rotated", "UserName",
      {"legacy-deploy-bot"}, {"legacy-ci-bot", "legacy-ops-alice"}),
+    # Never used: a password set 2026-06-01 and a key created 2026-05-01 count from
+    # then; a password set four days ago does not.
     ("iam-user-unused-credentials-90d", "UserName",
-     {"legacy-ops-alice", "legacy-deploy-bot"}, {"legacy-ops-bob", "legacy-ci-bot"}),
+     {"legacy-ops-alice", "legacy-deploy-bot", "legacy-never-logged-in", "legacy-idle-key"},
+     {"legacy-ops-bob", "legacy-ci-bot", "legacy-new-hire"}),
     ("iam-user-unused-credentials-45d", "UserName",
-     {"legacy-ops-alice", "legacy-ops-bob", "legacy-deploy-bot"}, {"legacy-ci-bot"}),
+     {"legacy-ops-alice", "legacy-ops-bob", "legacy-deploy-bot", "legacy-never-logged-in",
+      "legacy-idle-key"}, {"legacy-ci-bot", "legacy-new-hire"}),
     ("iam-server-certificate-not-expired", "ServerCertificateName",
      {"legacy-www-2019"}, {"legacy-www-2026"}),
     ("sns-topic-delivery-status-logging", "TopicArn",

@@ -16,6 +16,7 @@ policies:
       category: compliance
       severity: medium
       controls: [FSBP/SQS.1]
+      source: sqs-queue-encrypted
       remediation: none
       description: SQS queues must be encrypted.
     filters:

@@ -150,3 +150,38 @@ def test_disruptive_fix_without_a_guard_is_invalid():
         "a disruptive fix needs at least one guard that looks for its consumers"]
     assert "unknown guards" in " ".join(pack.blast_errors(
         {"class": "safe", "reason": "r", "guards": ["no-such-guard"]}))
+
+
+COMPLIANCE = [p for p in POLICIES if p.metadata.get("category") == "compliance"]
+
+
+@pytest.mark.parametrize("policy", COMPLIANCE, ids=lambda p: p.name)
+def test_compliance_check_names_its_definition_source(policy):
+    source = policy.metadata.get("source")
+    assert source, f"{policy.name} names no definition source (metadata.source)"
+    assert pack.CONFIG_RULE.fullmatch(source) or pack.CONTROL_PAGE.fullmatch(source)
+
+
+def test_compliance_check_without_source_is_rejected():
+    data = {"name": "x", "resource": "aws.s3", "metadata": {
+        "category": "compliance", "severity": "low", "controls": ["FSBP/S3.8"],
+        "remediation": "manual", "description": "d"}}
+    assert any("source" in e for e in pack.metadata_errors(data))
+    data["metadata"]["source"] = "not a rule!"
+    assert any("source" in e for e in pack.metadata_errors(data))
+    data["metadata"]["source"] = "s3-bucket-level-public-access-prohibited"
+    data["metadata"]["partial"] = ""
+    assert any("partial" in e for e in pack.metadata_errors(data))
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
+def test_deploy_form_validates(policy):
+    from c7n.config import Bag, Config
+    from c7n.policy import Policy
+    config = Config.empty(dryrun=True, account_id="123456789012", region="us-east-1")
+    Policy(pack.deploy_form(policy.data), config, Bag()).validate()
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
+def test_no_parameter_reference_left_unresolved(policy):
+    assert "{param:" not in yaml.safe_dump(policy.data)
