@@ -189,11 +189,26 @@ def posts_findings(policy: dict) -> bool:
     return mode not in EVENT_MODES or category in ("compliance", "vulnerability", "threat")
 
 
+def has_config_type(resource: str) -> bool:
+    """Whether AWS Config records this Custodian resource type (``config-rule`` needs it)."""
+    from c7n.provider import get_resource_class
+    from c7n.resources import load_resources
+
+    load_resources((resource,))
+    try:
+        return bool(get_resource_class(resource).resource_type.config_type)
+    except (AssertionError, KeyError):  # unknown type: validation reports it
+        return False
+
+
 def deploy_form(policy: dict) -> dict:
     """The policy as deployed in an account: its mode, the plugin packaging, findings."""
     data = scan_form(policy)
     meta = data.get("metadata", {})
     mode = copy.deepcopy(policy.get("mode") or {"type": meta.get("deploy", "periodic")})
+    if mode["type"] == "config-rule" and not has_config_type(data.get("resource", "")):
+        # AWS Config records no such type, so no Config rule can evaluate it.
+        mode = {"type": "periodic"}
     if mode["type"] == "periodic":
         mode.setdefault("schedule", "rate(1 day)")
     if mode["type"] in LAMBDA_MODES:
