@@ -30,4 +30,4 @@ lint: $(STAMP)
 # Regenerate the documents derived from the policies (tests fail when they are stale).
 generated: $(STAMP)
 	$(BIN)/assetpack coverage --write
-	$(BIN)/assetpack permissions > terraform/generated/custodian-permissions.json
+	$(BIN)/assetpack permissions --write

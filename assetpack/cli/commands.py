@@ -12,7 +12,6 @@ from assetpack import pack
 LATER = {
     "mailer": "notification delivery (e-mail and Slack)",
     "report": "the daily inspection report",
-    "deploy": "provisioning the Lambda-mode policies and the mailer",
 }
 
 
@@ -95,6 +94,19 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from assetpack.deploy import DeployError, run_deploy, table
+
+    try:
+        outcomes = run_deploy(role=args.role, remediation_role=args.remediation_role,
+                              dryrun=args.dryrun, prune=args.prune, region=args.region,
+                              files=args.policies, mailer_config=args.mailer_config)
+    except DeployError as err:
+        return fail(str(err))
+    print(table(outcomes, args.dryrun))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from assetpack.demo import run_demo
 
@@ -110,14 +122,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_permissions(args: argparse.Namespace) -> int:
-    from assetpack.permissions import iam_policy, pack_permissions
+    from assetpack import permissions
 
     try:
-        perms = pack_permissions()
-    except pack.PackError as err:
+        if args.write:
+            for path in permissions.write_generated():
+                print(f"wrote {path}")
+            return 0
+        if args.format == "by-policy":
+            perms = permissions.pack_permissions()
+            doc = {name: {"role": permissions.role_of(p), "permissions": sorted(p)}
+                   for name, p in perms.items()}
+        else:
+            doc = permissions.role_documents()
+    except (pack.PackError, permissions.PermissionsError) as err:
         return fail(str(err))
-    doc = iam_policy(perms) if args.format == "iam-json" else {
-        name: sorted(p) for name, p in perms.items()}
     print(json.dumps(doc, indent=2, sort_keys=True))
     return 0
 
@@ -170,6 +189,25 @@ def register(sub) -> None:
                       "types the events table creates), e.g. aws.s3,aws.sqs")
     back.set_defaults(func=cmd_backfill)
 
+    deploy = sub.add_parser("deploy", help="provision every Lambda-mode policy and the mailer "
+                            "in the account, idempotently")
+    deploy.add_argument("--role", metavar="ARN", help="execution role of the policies that "
+                        "change nothing, and of the mailer (default: Terraform's "
+                        "assetpack-custodian in this account)")
+    deploy.add_argument("--remediation-role", metavar="ARN", help="execution role of the "
+                        "policies that change something (default: Terraform's "
+                        "assetpack-custodian-remediate in this account)")
+    deploy.add_argument("--dryrun", action="store_true",
+                        help="list what would be created, updated or removed; change nothing")
+    deploy.add_argument("--prune", action="store_true", help="remove the functions and rules "
+                        "of checks that left the pack (only functions the pack tagged)")
+    deploy.add_argument("-r", "--region", help="AWS region (default from the environment)")
+    deploy.add_argument("-p", "--policies", nargs="+", type=Path,
+                        help="policy files (default: the whole pack)")
+    deploy.add_argument("--mailer-config", type=Path, metavar="FILE",
+                        help="mailer YAML configuration; without it the mailer is skipped")
+    deploy.set_defaults(func=cmd_deploy)
+
     demo = sub.add_parser("demo", help="run everything on the local emulator (no AWS account)")
     demo.add_argument("-s", "--output-dir", "--out", default="out")
     demo.add_argument("--scale", type=int, default=1, help="multiply the demo estate")
@@ -182,8 +220,13 @@ def register(sub) -> None:
                        "(handler time, archive size, cold import) instead")
     bench.set_defaults(func=cmd_bench)
 
-    perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need")
-    perms.add_argument("--format", choices=("iam-json", "by-policy"), default="iam-json")
+    perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need, "
+                           "per execution role (detect, remediate)")
+    perms.add_argument("--format", choices=("iam-json", "by-policy"), default="iam-json",
+                       help="iam-json: each role's document; by-policy: each policy's "
+                       "permissions and role")
+    perms.add_argument("--write", action="store_true",
+                       help="rewrite terraform/generated/<role>-permissions.json")
     perms.set_defaults(func=cmd_permissions)
 
     cov = sub.add_parser("coverage", help="the FSBP control coverage table (docs/coverage.md)")

@@ -6,7 +6,7 @@ the parent reads that line, so no port is guessed and no sleep is needed.
 
 moto lacks a few behaviours the pack relies on (Security Hub filters and
 workflow updates, tagging SQS through the tagging API, CloudTrail ``LookupEvents``,
-the credential report's date, SSM fleet reads),
+the credential report's date, SSM fleet reads, a missing Config rule),
 so the child adds them before serving (:mod:`assetpack.emulator.securityhub`,
 ``.tagging``, ``.iam``, ``.ssm``, ``.cloudtrail``; the last also adds a route to seed its
 history).
@@ -126,7 +126,15 @@ def _serve() -> None:
     )
     from werkzeug.serving import make_server
 
-    from assetpack.emulator import cloudtrail, iam, securityhub, ssm, ssm_automation, tagging
+    from assetpack.emulator import (
+        cloudtrail,
+        config,
+        iam,
+        securityhub,
+        ssm,
+        ssm_automation,
+        tagging,
+    )
 
     securityhub.install()
     tagging.install()
@@ -134,6 +142,7 @@ def _serve() -> None:
     ssm.install()
     cloudtrail.install()
     ssm_automation.install()
+    config.install()
     app = cloudtrail.wrap(DomainDispatcherApplication(create_backend_app))
     server = make_server(
         LOOPBACK, args.port, app, threaded=True, request_handler=MotoRequestHandler

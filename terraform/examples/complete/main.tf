@@ -4,8 +4,9 @@
 # roles do not exist yet); from then on deploy.yml applies through OIDC.
 
 locals {
-  # Written by `assetpack permissions --format iam-json`; CI fails when stale.
-  custodian_permissions = file("${path.root}/../../generated/custodian-permissions.json")
+  # Written by `make generated` (`assetpack permissions --write`); CI fails when stale.
+  detect_permissions    = file("${path.root}/../../generated/detect-permissions.json")
+  remediate_permissions = file("${path.root}/../../generated/remediate-permissions.json")
   taxonomy_file         = "${path.root}/../../../c7n_plugins/data/taxonomy.default.json"
 }
 
@@ -47,14 +48,26 @@ module "resource_groups" {
   environments = var.environments
 }
 
+# Two execution roles (`assetpack deploy` picks one per policy): detect for the
+# policies that change nothing, remediate for the others.
 module "custodian_role" {
   source = "../../modules/custodian-lambda-role"
 
   name                    = "${var.name_prefix}-custodian"
-  policy_json             = local.custodian_permissions
+  policy_documents_json   = local.detect_permissions
   notification_queue_arns = [module.notifications.queue_arn]
   kms_key_arns            = [module.notifications.kms_key_arn]
   ses_identity_arns       = module.notifications.ses_identity_arns
+  taxonomy_parameter_arns = [module.taxonomy.arn]
+}
+
+module "remediation_role" {
+  source = "../../modules/custodian-lambda-role"
+
+  name                    = "${var.name_prefix}-custodian-remediate"
+  policy_documents_json   = local.remediate_permissions
+  notification_queue_arns = [module.notifications.queue_arn]
+  kms_key_arns            = [module.notifications.kms_key_arn]
   taxonomy_parameter_arns = [module.taxonomy.arn]
 }
 
@@ -64,7 +77,10 @@ module "ci_oidc" {
   github_repo          = var.github_repo
   name_prefix          = var.name_prefix
   create_oidc_provider = var.create_oidc_provider
-  custodian_role_arn   = module.custodian_role.role_arn
-  scan_policy_arns     = module.custodian_role.pack_policy_arns
+  # The scheduled scan runs every check and remediates: both roles' derived policies.
+  scan_policy_arns = merge(
+    { for k, v in module.custodian_role.pack_policy_arns : "detect-${k}" => v },
+    { for k, v in module.remediation_role.pack_policy_arns : "remediate-${k}" => v },
+  )
   state_bucket_name    = var.tf_state_bucket
 }

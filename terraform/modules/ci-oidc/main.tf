@@ -160,7 +160,6 @@ data "aws_iam_policy_document" "deploy_platform" {
     ]
     resources = [
       "${local.arn}:iam::${local.acct}:role/${local.p}-*",
-      var.custodian_role_arn,
     ]
   }
 
@@ -170,7 +169,6 @@ data "aws_iam_policy_document" "deploy_platform" {
     actions = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
     resources = [
       "${local.arn}:iam::${local.acct}:role/${local.p}-*",
-      var.custodian_role_arn,
     ]
 
     condition {
@@ -249,7 +247,7 @@ data "aws_iam_policy_document" "deploy_platform" {
     sid       = "PassPackRoles"
     effect    = "Allow"
     actions   = ["iam:PassRole"]
-    resources = [var.custodian_role_arn, "${local.arn}:iam::${local.acct}:role/${local.p}-*", local.config_slr_arn]
+    resources = ["${local.arn}:iam::${local.acct}:role/${local.p}-*", local.config_slr_arn]
 
     condition {
       test     = "StringEquals"
