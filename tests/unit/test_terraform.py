@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TF = ROOT / "terraform"
 MODULES = TF / "modules"
 EXAMPLE = TF / "examples" / "complete"
-GENERATED = TF / "generated" / "custodian-permissions.json"
+GENERATED = TF / "generated"
+ROLE_FILES = {"custodian_role": "detect", "remediation_role": "remediate"}
 IAC_POLICIES = ROOT / "policies" / "iac"
 FSBP_TSV = ROOT.parent / "shared" / "reference" / "fsbp-in-scope.tsv"
 
@@ -246,16 +247,23 @@ def test_wildcards_only_appear_in_deny_statements():
             assert literal in deny_actions, f"{path.relative_to(ROOT)}: {literal}"
 
 
-def test_generated_permissions_document_has_no_wildcard_actions():
-    document = json.loads(GENERATED.read_text())
-    assert document["Version"] == "2012-10-17"
-    assert document["Statement"]
-    for statement in document["Statement"]:
-        assert statement["Effect"] == "Allow"
-        actions = as_list(statement["Action"])
-        assert actions and actions == sorted(actions)
-        bad = [a for a in actions if a == "*" or SERVICE_WILDCARD.match(a)]
-        assert not bad, bad
+def generated_parts(role: str) -> dict[str, dict]:
+    return json.loads((GENERATED / f"{role}-permissions.json").read_text())
+
+
+def test_generated_permissions_documents_have_no_wildcard_actions_and_fit_iam():
+    for role in ROLE_FILES.values():
+        parts = generated_parts(role)
+        assert parts
+        for part, document in parts.items():
+            assert document["Version"] == "2012-10-17"
+            assert len(json.dumps(document, separators=(",", ":"))) <= MANAGED_POLICY_LIMIT
+            for statement in document["Statement"]:
+                assert statement["Effect"] == "Allow"
+                actions = as_list(statement["Action"])
+                assert actions and actions == sorted(actions)
+                bad = [a for a in actions if a == "*" or SERVICE_WILDCARD.match(a)]
+                assert not bad, (role, part, bad)
 
 
 def test_iam_and_resource_policies_come_from_policy_documents():
@@ -279,7 +287,7 @@ def test_iam_and_resource_policies_come_from_policy_documents():
             seen += 1
             value = body[attr]
             if module.name == "custodian-lambda-role" and key == "aws_iam_policy.pack":
-                assert "each.value" in value
+                assert value == "${each.value}"
                 continue
             if module.name == "ci-oidc" and key == "aws_iam_policy.deploy":
                 assert value == "${each.value}"
@@ -291,34 +299,96 @@ def test_iam_and_resource_policies_come_from_policy_documents():
 
 def test_role_module_takes_its_permissions_from_the_variable():
     doc = module_doc(MODULES / "custodian-lambda-role")
-    variable = named_blocks(doc, "variable")["policy_json"]
+    variable = named_blocks(doc, "variable")["policy_documents_json"]
     assert variable["type"] == "${string}" or variable["type"] == "string"
-    assert "default" not in variable, "policy_json must be required"
+    assert "default" not in variable, "policy_documents_json must be required"
     assert len(variable.get("validation", [])) >= 2
-    assert "jsondecode(var.policy_json)" in locals_of(doc)["pack_document"]
+    assert "jsondecode(var.policy_documents_json)" in locals_of(doc)["pack_policies"]
 
     pack = resources(doc)["aws_iam_policy.pack"]
     assert pack["for_each"] == "${local.pack_policies}"
+    assert pack["policy"] == "${each.value}"
     attach = resources(doc)["aws_iam_role_policy_attachment.pack"]
     assert attach["for_each"] == "${aws_iam_policy.pack}"
 
-    # The module's own statements grant only runtime plumbing, never pack actions.
+    # The module's own statements grant only runtime plumbing, on named resources.
     runtime_services = {"logs", "sqs", "kms", "ses", "ssm", "s3", "sts"}
     for rtype, name, body in labelled(doc, "data"):
-        if rtype != "aws_iam_policy_document":
+        if rtype != "aws_iam_policy_document" or name == "trust":
             continue
         for statement in statements(body):
             for action in as_list(statement.get("actions")):
                 assert action.split(":")[0] in runtime_services, f"{name}: {action}"
+            assert "*" not in as_list(statement.get("resources")), f"{name}: {statement}"
 
 
-def test_example_root_passes_the_generated_document_to_the_role():
+def test_example_root_passes_each_role_its_generated_documents():
     doc = module_doc(EXAMPLE)
-    source = locals_of(doc)["custodian_permissions"]
-    assert source == '${file("${path.root}/../../generated/custodian-permissions.json")}'
-    role = named_blocks(doc, "module")["custodian_role"]
-    assert role["policy_json"] == "${local.custodian_permissions}"
-    assert (EXAMPLE / "../../generated/custodian-permissions.json").resolve() == GENERATED
+    modules = named_blocks(doc, "module")
+    for module, role in ROLE_FILES.items():
+        local = f"{role}_permissions"
+        assert locals_of(doc)[local] == (
+            f'${{file("${{path.root}}/../../generated/{role}-permissions.json")}}')
+        assert modules[module]["policy_documents_json"] == f"${{local.{local}}}"
+        assert modules[module]["source"] == "../../modules/custodian-lambda-role"
+    assert (EXAMPLE / "../../generated").resolve() == GENERATED
+    # `assetpack deploy` derives the roles' ARNs from these names.
+    from assetpack import deploy
+
+    prefix = named_blocks(doc, "variable")["name_prefix"]["default"]
+    names = {m: modules[m]["name"].replace("${var.name_prefix}", prefix) for m in ROLE_FILES}
+    assert names == {"custodian_role": deploy.DETECT_ROLE,
+                     "remediation_role": deploy.REMEDIATE_ROLE}
+
+
+def test_terraform_grants_no_more_than_the_pack_declares():
+    """Each role's managed policies grant exactly what its policies' elements declare
+    (plus the baseline), writes only on their ARN patterns, PassRole only scoped."""
+    from assetpack import permissions
+
+    split = permissions.split_by_role(permissions.pack_permissions())
+    passed = permissions.passed_roles()
+    for role in ROLE_FILES.values():
+        declared = set(permissions.BASELINE).union(*split[role].values())
+        granted: set[str] = set()
+        for document in generated_parts(role).values():
+            for statement in document["Statement"]:
+                actions = as_list(statement["Action"])
+                granted.update(actions)
+                resources = as_list(statement["Resource"])
+                if actions == ["iam:PassRole"]:
+                    service = statement["Condition"]["StringEquals"]["iam:PassedToService"]
+                    assert resources == sorted(
+                        f"arn:{{partition}}:iam::{{account_id}}:role/{r}"
+                        for r in passed[service])
+                    continue
+                for action in actions:
+                    if permissions.is_write(action) and action not in (
+                            permissions.DETECT_WRITES):
+                        assert resources == permissions.arn_patterns(action), action
+                    else:
+                        assert resources == ["*"], action
+        assert granted <= declared, f"{role} grants undeclared {sorted(granted - declared)}"
+        # Everything declared is granted, except what the role module scopes by name
+        # and PassRole where no policy names a role to pass.
+        missing = declared - granted - permissions.RUNTIME_SCOPED - {"iam:PassRole"}
+        assert not missing, f"{role} lacks {sorted(missing)}"
+        writes = {a for a in granted if permissions.is_write(a)}
+        if role == "detect":
+            assert writes <= permissions.DETECT_WRITES, sorted(writes)
+    assert "iam:PassRole" not in {a for d in generated_parts("detect").values()
+                                  for s in d["Statement"] for a in as_list(s["Action"])}
+
+
+def test_scan_role_adds_only_findings_access_to_the_pack_policies():
+    from assetpack import permissions
+
+    doc = module_doc(MODULES / "ci-oidc")
+    report = next(b for t, n, b in labelled(doc, "data")
+                  if t == "aws_iam_policy_document" and n == "scan_report")
+    for statement in statements(report):
+        extra = set(as_list(statement["actions"])) - set(permissions.BASELINE)
+        assert extra <= {"securityhub:DescribeHub"}, extra
 
 
 def test_lambda_role_is_trusted_by_lambda_only():

@@ -82,5 +82,5 @@ module "ci_oidc" {
     { for k, v in module.custodian_role.pack_policy_arns : "detect-${k}" => v },
     { for k, v in module.remediation_role.pack_policy_arns : "remediate-${k}" => v },
   )
-  state_bucket_name    = var.tf_state_bucket
+  state_bucket_name = var.tf_state_bucket
 }
