@@ -219,6 +219,8 @@ def test_no_allow_statement_grants_wildcard_actions():
     """Allow statements list exact actions: no "*", no "svc:*", not even "svc:Get*"."""
     checked = 0
     for module, name, document in policy_documents():
+        if (module, name) == ("ci-oidc", "boundary"):
+            continue  # a ceiling, not a grant: see test_ci_roles_are_bounded
         for statement in statements(document):
             effect = statement.get("effect", "Allow")
             actions = as_list(statement.get("actions"))
@@ -412,6 +414,66 @@ def test_deploy_policies_fit_iam_size_limit():
             for s in statements(body)
         ], separators=(",", ":"))
         assert len(rendered) < MANAGED_POLICY_LIMIT * 0.9, (name, len(rendered))
+
+
+def test_ci_roles_are_bounded():
+    """The CI deploy role cannot widen itself, create a role outside the prefix or without
+    the boundary, or turn off a security service; every role of the pack carries the
+    boundary, which grants nothing beyond the roles' own policies."""
+    doc = module_doc(MODULES / "ci-oidc")
+    res = resources(doc)
+    boundary = next(b for t, n, b in labelled(doc, "data")
+                    if t == "aws_iam_policy_document" and n == "boundary")
+    by_sid = {s["sid"]: s for s in statements(boundary)}
+    allows = [s for s in by_sid.values() if s.get("effect", "Allow") == "Allow"]
+    assert [s["sid"] for s in allows] == ["Ceiling"]
+    assert res["aws_iam_policy.boundary"]["policy"] == (
+        "${data.aws_iam_policy_document.boundary.json}")
+    # The boundary document is never attached as a grant, only set as a boundary.
+    for path in tf_files():
+        text = path.read_text()
+        assert "aws_iam_policy.boundary.arn" not in text.replace(
+            "permissions_boundary = aws_iam_policy.boundary.arn", "").replace(
+            "value       = aws_iam_policy.boundary.arn", ""), path
+
+    assert by_sid["NoChangeToTheCiRoles"]["resources"] == ["${local.ci_role_arn}"]
+    assert {"iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary"} <= (
+        set(by_sid["NoChangeToTheCiRoles"]["actions"]))
+    assert "iam:CreatePolicyVersion" in by_sid["NoChangeToTheCiPoliciesOrTheBoundary"]["actions"]
+    assert by_sid["NoRoleOutsideThePrefix"]["not_resources"] == [
+        "${local.arn}:iam::${local.acct}:role/${local.p}-*"]
+    (condition,) = by_sid["NoRoleWithoutThisBoundary"]["condition"]
+    assert condition["test"] == "StringNotEquals"
+    assert condition["values"] == ["${local.boundary_arn}"]
+    assert by_sid["KeepSecurityServicesOn"]["actions"] == "${local.security_off_actions}"
+    off = set(locals_of(doc)["security_off_actions"])
+    assert {"securityhub:DisableSecurityHub", "guardduty:DeleteDetector",
+            "config:StopConfigurationRecorder", "cloudtrail:StopLogging",
+            "inspector2:Disable"} <= off
+
+    for role in ("deploy", "scan", "plan"):
+        assert res[f"aws_iam_role.{role}"]["permissions_boundary"] == (
+            "${aws_iam_policy.boundary.arn}")
+    granted = set()
+    for rtype, name, body in labelled(doc, "data"):
+        if rtype == "aws_iam_policy_document" and name.startswith("deploy_"):
+            for statement in statements(body):
+                granted.update(as_list(statement.get("actions")))
+                if "iam:CreateRole" in as_list(statement.get("actions")):
+                    (cond,) = statement["condition"]
+                    assert cond["variable"] == "iam:PermissionsBoundary"
+                    assert cond["values"] == ["${local.boundary_arn}"]
+    assert not granted & off, sorted(granted & off)
+    assert "iam:DeleteRolePermissionsBoundary" not in granted
+
+    # Every other role of the pack carries the same boundary.
+    root = named_blocks(module_doc(EXAMPLE), "module")
+    for module in ("custodian_role", "remediation_role", "security_baseline"):
+        assert root[module]["permissions_boundary_arn"] == (
+            "${module.ci_oidc.permissions_boundary_arn}")
+    for module in all_modules():
+        for key, body in resources(module_doc(module), "aws_iam_role").items():
+            assert body.get("permissions_boundary"), f"{module.name} {key}"
 
 
 def test_github_trust_is_pinned_to_repo_and_branch():
@@ -764,3 +826,21 @@ def test_iac_policies_catch_violations(tmp_path):
         ("iac-kms-key-rotation-enabled", "aws_kms_key.bad"),
     }
     assert {name for name, _ in found} == {p["name"] for p in iac_policies()}
+
+
+def test_audit_key_admits_every_trail_of_the_account():
+    """The CloudTrail.2 remediation encrypts any trail of the account with the audit key,
+    so CloudTrail may use it for every trail here (and no other account's)."""
+    doc = module_doc(MODULES / "security-baseline")
+    key = next(b for t, n, b in labelled(doc, "data")
+               if t == "aws_iam_policy_document" and n == "audit_key")
+    trails = locals_of(doc)["account_trails_arn"]
+    assert trails == "arn:${local.partition}:cloudtrail:*:${local.account_id}:trail/*"
+    by_sid = {s["sid"]: s for s in statements(key)}
+    for sid in ("CloudTrailEncryptLogs", "CloudTrailDescribeKey"):
+        conditions = {c["variable"]: c for c in by_sid[sid]["condition"]}
+        source = conditions["aws:SourceArn"]
+        assert source["test"] == "StringLike" and source["values"] == ["${local.account_trails_arn}"]
+    context = {c["variable"]: c for c in by_sid["CloudTrailEncryptLogs"]["condition"]}[
+        "kms:EncryptionContext:aws:cloudtrail:arn"]
+    assert context["values"] == ["${local.account_trails_arn}"]

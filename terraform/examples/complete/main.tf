@@ -28,10 +28,11 @@ module "notifications" {
 module "security_baseline" {
   source = "../../modules/security-baseline"
 
-  name_prefix        = var.name_prefix
-  findings_queue_arn = module.notifications.queue_arn
-  enable_cis         = var.enable_cis
-  security_contact   = var.security_contact
+  name_prefix              = var.name_prefix
+  findings_queue_arn       = module.notifications.queue_arn
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
+  enable_cis               = var.enable_cis
+  security_contact         = var.security_contact
 }
 
 module "taxonomy" {
@@ -53,6 +54,8 @@ module "resource_groups" {
 module "custodian_role" {
   source = "../../modules/custodian-lambda-role"
 
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
+
   name                    = "${var.name_prefix}-custodian"
   policy_documents_json   = local.detect_permissions
   notification_queue_arns = [module.notifications.queue_arn]
@@ -63,6 +66,8 @@ module "custodian_role" {
 
 module "remediation_role" {
   source = "../../modules/custodian-lambda-role"
+
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
 
   name                    = "${var.name_prefix}-custodian-remediate"
   policy_documents_json   = local.remediate_permissions

@@ -213,3 +213,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the module's roles (ci-oidc's permissions_boundary_arn): the CI deploy role may create or change a role only with it."
+  type        = string
+  default     = null
+}
