@@ -840,7 +840,8 @@ def test_audit_key_admits_every_trail_of_the_account():
     for sid in ("CloudTrailEncryptLogs", "CloudTrailDescribeKey"):
         conditions = {c["variable"]: c for c in by_sid[sid]["condition"]}
         source = conditions["aws:SourceArn"]
-        assert source["test"] == "StringLike" and source["values"] == ["${local.account_trails_arn}"]
+        assert source["test"] == "StringLike"
+        assert source["values"] == ["${local.account_trails_arn}"]
     context = {c["variable"]: c for c in by_sid["CloudTrailEncryptLogs"]["condition"]}[
         "kms:EncryptionContext:aws:cloudtrail:arn"]
     assert context["values"] == ["${local.account_trails_arn}"]
