@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TF = ROOT / "terraform"
 MODULES = TF / "modules"
 EXAMPLE = TF / "examples" / "complete"
+MEMBER_EXAMPLE = TF / "examples" / "member"
 GENERATED = TF / "generated"
 ROLE_FILES = {"custodian_role": "detect", "remediation_role": "remediate"}
 IAC_POLICIES = ROOT / "policies" / "iac"
@@ -39,6 +40,7 @@ EXPECTED_MODULES = {
     "security-baseline",
     "notifications",
     "ci-oidc",
+    "scan-member",
 }
 CLASSES = [
     "compute", "container", "database", "storage", "network",
@@ -160,7 +162,8 @@ def test_every_tf_file_parses():
         assert isinstance(parse(path), dict), path
 
 
-@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete"])
+@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete",
+                                       "examples/member"])
 def test_variables_are_typed_and_described(directory):
     path = MODULES / directory if directory in EXPECTED_MODULES else TF / directory
     variables = named_blocks(module_doc(path), "variable")
@@ -170,7 +173,8 @@ def test_variables_are_typed_and_described(directory):
         assert str(body.get("description", "")).strip(), f"{directory}: {name} not described"
 
 
-@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete"])
+@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete",
+                                       "examples/member"])
 def test_outputs_are_described(directory):
     path = MODULES / directory if directory in EXPECTED_MODULES else TF / directory
     outputs = named_blocks(module_doc(path), "output")
@@ -179,7 +183,8 @@ def test_outputs_are_described(directory):
         assert str(body.get("description", "")).strip(), f"{directory}: output {name}"
 
 
-@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete"])
+@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete",
+                                       "examples/member"])
 def test_versions_require_aws_provider_5_or_later(directory):
     path = (MODULES / directory if directory in EXPECTED_MODULES else TF / directory)
     terraform = parse(path / "versions.tf")["terraform"][0]
@@ -190,8 +195,9 @@ def test_versions_require_aws_provider_5_or_later(directory):
     assert terraform.get("required_version", "").startswith(">=")
 
 
-def test_example_root_calls_every_module():
-    modules = named_blocks(module_doc(EXAMPLE), "module")
+def test_example_roots_call_every_module():
+    modules = {**named_blocks(module_doc(EXAMPLE), "module"),
+               **named_blocks(module_doc(MEMBER_EXAMPLE), "module")}
     sources = {Path(body["source"]).name for body in modules.values()}
     assert sources == EXPECTED_MODULES
     for body in modules.values():
@@ -289,6 +295,9 @@ def test_iam_and_resource_policies_come_from_policy_documents():
             seen += 1
             value = body[attr]
             if module.name == "custodian-lambda-role" and key == "aws_iam_policy.pack":
+                assert value == "${each.value}"
+                continue
+            if module.name == "scan-member" and key == "aws_iam_policy.pack":
                 assert value == "${each.value}"
                 continue
             if module.name == "ci-oidc" and key == "aws_iam_policy.deploy":
@@ -390,7 +399,30 @@ def test_scan_role_adds_only_findings_access_to_the_pack_policies():
                   if t == "aws_iam_policy_document" and n == "scan_report")
     for statement in statements(report):
         extra = set(as_list(statement["actions"])) - set(permissions.BASELINE)
+        if statement["sid"] == "ChainIntoMemberScanRoles":
+            assert extra == {"sts:AssumeRole"}
+            assert statement["resources"] == [
+                "${local.arn}:iam::*:role/${var.member_scan_role_name}"]
+            continue
         assert extra <= {"securityhub:DescribeHub"}, extra
+
+
+def test_member_scan_role_trusts_the_hub_scan_role_and_grants_the_pack():
+    doc = module_doc(MODULES / "scan-member")
+    variables = named_blocks(doc, "variable")
+    ci = named_blocks(module_doc(MODULES / "ci-oidc"), "variable")
+    assert variables["name"]["default"] == ci["member_scan_role_name"]["default"] == (
+        "assetpack-scan-member")
+    trust = next(b for t, n, b in labelled(doc, "data")
+                 if t == "aws_iam_policy_document" and n == "trust")
+    (statement,) = statements(trust)
+    assert statement["principals"][0]["identifiers"] == ["${var.hub_scan_role_arn}"]
+    documents = locals_of(doc)["documents"]
+    assert "var.detect_documents_json" in documents
+    assert "var.remediate_documents_json" in documents
+    root = named_blocks(module_doc(MEMBER_EXAMPLE), "module")["scan_member"]
+    assert root["detect_documents_json"].endswith('/detect-permissions.json")}')
+    assert root["remediate_documents_json"].endswith('/remediate-permissions.json")}')
 
 
 def test_lambda_role_is_trusted_by_lambda_only():

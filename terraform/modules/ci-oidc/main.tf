@@ -831,6 +831,14 @@ data "aws_iam_policy_document" "scan_report" {
     ]
     resources = ["*"]
   }
+
+  # c7n-org (`assetpack org run`) assumes the member accounts' scan roles.
+  statement {
+    sid       = "ChainIntoMemberScanRoles"
+    effect    = "Allow"
+    actions   = ["sts:AssumeRole"]
+    resources = ["${local.arn}:iam::*:role/${var.member_scan_role_name}"]
+  }
 }
 
 resource "aws_iam_role_policy" "scan_report" {

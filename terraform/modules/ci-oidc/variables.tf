@@ -78,3 +78,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "member_scan_role_name" {
+  description = "Role the scheduled scan assumes in member accounts (modules/scan-member; scheduled-scan.yml's SCAN_MEMBER_ROLE_NAME)."
+  type        = string
+  default     = "assetpack-scan-member"
+}
