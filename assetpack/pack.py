@@ -8,6 +8,8 @@ The forms that run are derived here and never written down twice:
 - :func:`deploy_form`: the mode the policy deploys in, plus the Lambda packaging
   (``packages``/``handler``) that makes the archive carry and load the plugins,
   plus the ``post-control-finding`` action.
+- :func:`org_form`: what ``assetpack org run`` evaluates in each account: the deploy
+  form's actions (guarded remediation, findings) in pull mode.
 """
 
 from __future__ import annotations
@@ -219,3 +221,21 @@ def deploy_form(policy: dict) -> dict:
     if posts_findings(policy):
         data.setdefault("actions", []).append({"type": "post-control-finding"})
     return data
+
+
+def org_form(policy: dict) -> dict:
+    """The policy as c7n-org runs it in each account: pull mode (c7n-org would provision a
+    Lambda-mode policy instead of evaluating it), guarded remediation, findings posted."""
+    data = deploy_form(policy)
+    data.pop("mode")
+    return data
+
+
+FORMS = {"scan": scan_form, "deploy": deploy_form, "org": org_form}
+
+
+def forms_document(kind: str, policies: list[PackPolicy]) -> dict:
+    """One Custodian policy file of the pack's ``kind`` forms; the checks only, except for
+    ``deploy`` (event-mode responders need their event, which only a deployment gets)."""
+    chosen = policies if kind == "deploy" else [p for p in policies if p.is_check]
+    return {"policies": [FORMS[kind](p.data) for p in chosen]}

@@ -141,6 +141,23 @@ def cmd_permissions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forms(args: argparse.Namespace) -> int:
+    import yaml
+
+    try:
+        document = pack.forms_document(args.form, pack.load(args.policies))
+    except pack.PackError as err:
+        return fail(str(err))
+    text = yaml.safe_dump(document, sort_keys=False)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        print(f"wrote {len(document['policies'])} policies to {args.output}")
+    else:
+        print(text, end="")
+    return 0
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     from assetpack import coverage
 
@@ -228,6 +245,16 @@ def register(sub) -> None:
     perms.add_argument("--write", action="store_true",
                        help="rewrite terraform/generated/<role>-permissions.json")
     perms.set_defaults(func=cmd_permissions)
+
+    forms = sub.add_parser("forms", help="the pack's derived policies as one Custodian file "
+                           "(org: what `assetpack org run -u FILE` evaluates per account)")
+    forms.add_argument("--form", choices=sorted(pack.FORMS), default="org",
+                       help="scan: as `assetpack scan` runs them; deploy: as deployed; "
+                       "org: pull mode with guarded remediation and findings (default)")
+    forms.add_argument("-p", "--policies", nargs="+", type=Path,
+                       help="policy files (default: the whole pack)")
+    forms.add_argument("-o", "--output", type=Path, help="write to FILE (default: stdout)")
+    forms.set_defaults(func=cmd_forms)
 
     cov = sub.add_parser("coverage", help="the FSBP control coverage table (docs/coverage.md)")
     cov.add_argument("--write", action="store_true", help="rewrite docs/coverage.md")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,49 @@ def test_mailer_is_provisioned_when_its_package_is_installed(aws, tmp_path, monk
     assert rule["ScheduleExpression"] == deploy.MAILER_SCHEDULE
     second = _cli("-p", policies, "--mailer-config", str(config))
     assert _statuses(second.stdout)[deploy.MAILER_FUNCTION] == "unchanged"
+
+
+def test_org_run_evaluates_the_org_forms_and_provisions_nothing(aws, tmp_path):
+    """The scheduled scan's path: `assetpack forms` then `assetpack org run -u` (c7n-org would
+    provision a Lambda-mode policy; the org forms are pull mode)."""
+    aws.client("sqs").create_queue(QueueName="plain",
+                                   Attributes={"SqsManagedSseEnabled": "false"})
+    # Remediation skips every asset while the taxonomy is missing; Terraform creates it.
+    taxonomy = files("c7n_plugins.data").joinpath("taxonomy.default.json").read_text()
+    aws.client("ssm").put_parameter(Name="/assetpack/taxonomy", Type="String",
+                                    Value=taxonomy, Tier="Advanced")
+    forms = tmp_path / "org.yml"
+    made = subprocess.run([sys.executable, "-m", "assetpack.cli.main", "forms", "-p",
+                           "policies/compliance/sqs.yml", "-o", str(forms)],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    (policy,) = yaml.safe_load(forms.read_text())["policies"]
+    assert "mode" not in policy
+    assert [a["type"] for a in policy["actions"]] == ["asset-remediate", "post-control-finding"]
+    accounts = tmp_path / "accounts.yml"
+    # As the workflow writes it: every account through its member scan role.
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "sts:AssumeRole"}]})
+    role = aws.client("iam").create_role(RoleName="assetpack-scan-member",
+                                         AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    accounts.write_text(yaml.safe_dump({"accounts": [
+        {"name": "self", "account_id": "123456789012", "role": role,
+         "regions": ["us-east-1"]}]}))
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "assetpack.cli.main", "org", "run", "-c",
+                          str(accounts), "-u", str(forms), "-s", str(out),
+                          "--cache-period", "0"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    found = json.loads((out / "self" / "us-east-1" / policy["name"] / "resources.json")
+                       .read_text())
+    assert [r["QueueUrl"].rsplit("/", 1)[1] for r in found] == ["plain"]
+    assert not aws.client("lambda").list_functions()["Functions"]
+    # Evaluated, not provisioned: the guarded remediation fixed it and a finding was posted.
+    sqs = aws.client("sqs")
+    url = sqs.get_queue_url(QueueName="plain")["QueueUrl"]
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attrs["SqsManagedSseEnabled"] == "true"
+    findings = aws.client("securityhub").get_findings()["Findings"]
+    assert [f["GeneratorId"] for f in findings] == [policy["name"]]
