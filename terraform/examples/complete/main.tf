@@ -82,10 +82,17 @@ module "ci_oidc" {
   github_repo          = var.github_repo
   name_prefix          = var.name_prefix
   create_oidc_provider = var.create_oidc_provider
-  # The scheduled scan runs every check and remediates: both roles' derived policies.
-  scan_policy_arns = merge(
-    { for k, v in module.custodian_role.pack_policy_arns : "detect-${k}" => v },
-    { for k, v in module.remediation_role.pack_policy_arns : "remediate-${k}" => v },
-  )
-  state_bucket_name = var.tf_state_bucket
+  state_bucket_name    = var.tf_state_bucket
+}
+
+# The scheduled scan reaches every account, this one included, through the same
+# member role (c7n-org assumes it); the hub's scan role itself only reads findings
+# for the report and chains into these roles.
+module "scan_member" {
+  source = "../../modules/scan-member"
+
+  hub_scan_role_arn        = module.ci_oidc.scan_role_arn
+  detect_documents_json    = local.detect_permissions
+  remediate_documents_json = local.remediate_permissions
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
 }
