@@ -141,6 +141,19 @@ def test_a_changed_policy_is_updated_and_prune_removes_what_left_the_pack(aws, t
     assert _statuses(_cli("-p", str(path), "--prune").stdout)[f"custodian-{kept[0]}"] == (
         "unchanged")
 
+    # Remove everything (docs/deploy.md): an empty pack, pruned.
+    empty = tmp_path / "empty.yml"
+    empty.write_text("policies: []\n")
+    gone_all = _cli("-p", str(empty), "--prune")
+    assert gone_all.returncode == 0, gone_all.stderr
+    assert {f for f, s in _statuses(gone_all.stdout).items() if s == "removed"} == {
+        f"custodian-{n}" for n in kept}
+    assert {f["FunctionName"] for f in lam.list_functions()["Functions"]} == {
+        "custodian-someone-elses"}
+    assert not aws.client("config").describe_config_rules()["ConfigRules"]
+    assert not [r for r in aws.client("events").list_rules()["Rules"]
+                if r["Name"].startswith("custodian-")]
+
 
 def test_missing_role_fails_that_function_with_one_line_and_exit_1(aws, tmp_path):
     result = _cli("-p", str(_file(tmp_path, list(PICKED)[:1])))
