@@ -59,8 +59,9 @@ def role_arn(account: str, name: str, partition: str = "aws") -> str:
     return f"arn:{partition}:iam::{account}:role/{name}"
 
 
-def _policies(files, account: str, region: str, roles: dict[str, str]):
-    """The pack's deploy forms as Custodian policies, each with its execution role."""
+def _policies(files, account: str, region: str, roles: dict[str, str]) -> list[tuple]:
+    """The pack's deploy forms as Custodian policies, each with its role's kind (the
+    mode carries the role's ARN)."""
     from c7n.config import Config
     from c7n.policy import PolicyCollection
     from c7n.resources import load_resources
@@ -74,15 +75,17 @@ def _policies(files, account: str, region: str, roles: dict[str, str]):
     config = Config.empty(region=region, account_id=account)
     forms = [pack.deploy_form(p.data) for p in loaded]
     policies = list(PolicyCollection.from_data({"policies": forms}, config))
+    out = []
     for policy in policies:
         policy.validate()
-        role = permissions.role_of(set(policy.get_permissions()))
+        kind = permissions.role_of(set(policy.get_permissions()))
         mode = policy.data["mode"]
-        mode["role"] = roles[role]
+        mode["role"] = roles[kind]
         # The tag LambdaMode.provision() adds, set beforehand so the plan compares it too.
         mode["tags"] = {**mode.get("tags", {}), PACK_TAG: PACK_TAG_VALUE,
                         "custodian-info": f"mode={mode['type']}:version={version}"}
-    return policies
+        out.append((policy, kind))
+    return out
 
 
 def _trigger_changed(source, func) -> bool:
@@ -127,12 +130,11 @@ def _compare(func, manager, session_factory, role: str) -> tuple[str, str]:
     return ("updated" if changes else "unchanged"), ", ".join(changes)
 
 
-def _deploy_policy(policy, dryrun: bool) -> Outcome:
+def _deploy_policy(policy, kind: str, dryrun: bool) -> Outcome:
     from c7n import mu
 
     mode = policy.data["mode"]
     role = mode["role"]
-    kind = "remediate" if role.endswith(f"/{REMEDIATE_ROLE}") else "detect"
     func = mu.PolicyLambda(policy)
     manager = mu.LambdaManager(policy.session_factory)
     try:
@@ -243,11 +245,11 @@ def run_deploy(*, role: str | None = None, remediation_role: str | None = None,
     except (pack.PackError, permissions.PermissionsError) as err:
         raise DeployError(str(err)) from err
     outcomes = []
-    for n, policy in enumerate(policies, 1):
-        outcome = _deploy_policy(policy, dryrun)
+    for n, (policy, kind) in enumerate(policies, 1):
+        outcome = _deploy_policy(policy, kind, dryrun)
         log.info("[%d/%d] %s: %s", n, len(policies), outcome.function, outcome.status)
         outcomes.append(outcome)
-    session_factory = policies[0].session_factory if policies else _session_factory(region)
+    session_factory = policies[0][0].session_factory if policies else _session_factory(region)
     outcomes.append(_mailer(mailer_config, roles["detect"], session_factory, dryrun))
     if prune:
         wanted = {o.function for o in outcomes}
