@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,9 +60,10 @@ def role_arn(account: str, name: str, partition: str = "aws") -> str:
     return f"arn:{partition}:iam::{account}:role/{name}"
 
 
-def _policies(files, account: str, region: str, roles: dict[str, str]) -> list[tuple]:
+def _policies(files, account: str, region: str, roles: dict[str, str],
+              output_dir: str) -> list[tuple]:
     """The pack's deploy forms as Custodian policies, each with its role's kind (the
-    mode carries the role's ARN)."""
+    mode carries the role's ARN). ``output_dir`` takes Custodian's provisioning logs."""
     from c7n.config import Config
     from c7n.policy import PolicyCollection
     from c7n.resources import load_resources
@@ -72,7 +74,7 @@ def _policies(files, account: str, region: str, roles: dict[str, str]) -> list[t
     c7n_plugins.load()
     loaded = pack.load(files)
     load_resources({p.data["resource"] for p in loaded})
-    config = Config.empty(region=region, account_id=account)
+    config = Config.empty(region=region, account_id=account, output_dir=output_dir)
     forms = [pack.deploy_form(p.data) for p in loaded]
     policies = list(PolicyCollection.from_data({"policies": forms}, config))
     out = []
@@ -240,8 +242,15 @@ def run_deploy(*, role: str | None = None, remediation_role: str | None = None,
         raise DeployError(str(err)) from err
     roles = {"detect": role or role_arn(account, DETECT_ROLE),
              "remediate": remediation_role or role_arn(account, REMEDIATE_ROLE)}
+    # Custodian writes a log folder per provisioned policy; none of it belongs in the
+    # working directory (the archive never carries a local output path).
+    with tempfile.TemporaryDirectory(prefix="assetpack-deploy-") as output_dir:
+        return _run(files, account, region, roles, output_dir, dryrun, prune, mailer_config)
+
+
+def _run(files, account, region, roles, output_dir, dryrun, prune, mailer_config):
     try:
-        policies = _policies(files, account, region, roles)
+        policies = _policies(files, account, region, roles, output_dir)
     except (pack.PackError, permissions.PermissionsError) as err:
         raise DeployError(str(err)) from err
     outcomes = []

@@ -45,9 +45,9 @@ def _roles(aws) -> None:
         aws.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=trust)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "assetpack.cli.main", "deploy", *args],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
 def _statuses(stdout: str) -> dict[str, str]:
@@ -69,8 +69,11 @@ def test_deploy_creates_then_changes_nothing_and_dryrun_lists_the_same_set(aws, 
     assert "nothing changed" in plan.stdout.splitlines()[-1]
     assert not aws.client("lambda").list_functions()["Functions"]
 
-    first = _cli("-p", str(policies))
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    first = _cli("-p", str(policies), cwd=workdir)
     assert first.returncode == 0, first.stdout + first.stderr
+    assert not list(workdir.iterdir()), "deploy wrote into the working directory"
     created = _statuses(first.stdout)
     assert {f for f, s in created.items() if s == "created"} == functions
     assert created[deploy.MAILER_FUNCTION] == "skipped"
