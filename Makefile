@@ -40,8 +40,7 @@ lint: $(STAMP)
 # Regenerate the documents derived from the policies (tests fail when they are stale).
 generated: $(STAMP)
 	$(BIN)/assetpack coverage --write
-	$(BIN)/assetpack permissions > terraform/generated/custodian-permissions.json
-	$(BIN)/assetpack permissions --format automation > terraform/generated/automation-permissions.json
+	$(BIN)/assetpack permissions --write
 
 # The headless browser and Korean fonts the report's screenshot test uses (Debian).
 browser:

@@ -72,9 +72,10 @@ def build_archive(policy_data: dict, dest: Path, region: str = "us-east-1",
     from c7n.resources import load_resources
 
     import c7n_plugins
+    from assetpack import pack
 
     c7n_plugins.load()
-    load_resources((policy_data["resource"],))
+    load_resources((pack.resource_type(policy_data),))
     config = Config.empty(region=region, account_id=account)
     (policy,) = PolicyCollection.from_data({"policies": [policy_data]}, config)
     archive = PolicyLambda(policy).get_archive()

@@ -9,6 +9,8 @@ The forms that run are derived here and never written down twice:
   (``packages``/``handler``) that makes the archive carry and load the plugins,
   plus the ``post-control-finding`` action.
 - :func:`report_form`: pull mode, findings only (``assetpack org run``).
+- :func:`org_form`: what ``assetpack org run`` evaluates in each account: the deploy
+  form's actions (guarded remediation, findings) in pull mode.
 
 A check whose control has parameters (authorised ports, days unused, supported
 runtimes) declares the control's defaults under ``metadata.parameters`` and names
@@ -309,7 +311,7 @@ def remediation_errors(policy: dict, radius: dict[str, dict]) -> list[str]:
     errors = []
     if policy["name"] not in radius:
         errors.append(f"remediation: auto needs its blast radius in {BLAST_RADIUS_FILE}")
-    rtype = _resource_type(policy)
+    rtype = resource_type(policy)
     for action in policy.get("actions") or []:
         name = _action_name(action)
         if name not in ("asset-remediate", *NOTICE_ACTIONS) and lookup(rtype, name) is None:
@@ -403,7 +405,8 @@ def load_elements(policies: list[PackPolicy]) -> None:
     import c7n_plugins
 
     c7n_plugins.load()
-    load_resources({p.data.get("resource", "") for p in policies if isinstance(p.data, dict)})
+    # Custodian's guard-duty mode wants short names ("ec2"); load_resources the long ones.
+    load_resources({resource_type(p.data) for p in policies if isinstance(p.data, dict)})
 
 
 def _validate(policies: list[PackPolicy]) -> None:
@@ -463,7 +466,8 @@ def _action_name(action: dict | str) -> str:
     return action if isinstance(action, str) else action.get("type", "")
 
 
-def _resource_type(policy: dict) -> str:
+def resource_type(policy: dict) -> str:
+    """The policy's Custodian type in its long form (``aws.ec2`` for ``ec2``)."""
     rtype = policy.get("resource", "")
     return rtype if "." in rtype else f"aws.{rtype}"
 
@@ -495,11 +499,26 @@ def posts_findings(policy: dict) -> bool:
     return mode not in EVENT_MODES or category in ("compliance", "vulnerability")
 
 
+def has_config_type(resource: str) -> bool:
+    """Whether AWS Config records this Custodian resource type (``config-rule`` needs it)."""
+    from c7n.provider import get_resource_class
+    from c7n.resources import load_resources
+
+    load_resources((resource,))
+    try:
+        return bool(get_resource_class(resource).resource_type.config_type)
+    except (AssertionError, KeyError):  # unknown type: validation reports it
+        return False
+
+
 def deploy_form(policy: dict) -> dict:
     """The policy as deployed in an account: its mode, the plugin packaging, findings."""
     data = scan_form(policy)
     meta = data.get("metadata", {})
     mode = copy.deepcopy(policy.get("mode") or {"type": meta.get("deploy", "periodic")})
+    if mode["type"] == "config-rule" and not has_config_type(data.get("resource", "")):
+        # AWS Config records no such type, so no Config rule can evaluate it.
+        mode = {"type": "periodic"}
     if mode["type"] == "periodic":
         mode.setdefault("schedule", "rate(1 day)")
     if mode["type"] in LAMBDA_MODES:
@@ -510,3 +529,21 @@ def deploy_form(policy: dict) -> dict:
     if posts_findings(policy):
         data.setdefault("actions", []).append({"type": "post-control-finding"})
     return data
+
+
+def org_form(policy: dict) -> dict:
+    """The policy as c7n-org runs it in each account: pull mode (c7n-org would provision a
+    Lambda-mode policy instead of evaluating it), guarded remediation, findings posted."""
+    data = deploy_form(policy)
+    data.pop("mode")
+    return data
+
+
+FORMS = {"scan": scan_form, "deploy": deploy_form, "org": org_form}
+
+
+def forms_document(kind: str, policies: list[PackPolicy]) -> dict:
+    """One Custodian policy file of the pack's ``kind`` forms; the checks only, except for
+    ``deploy`` (event-mode responders need their event, which only a deployment gets)."""
+    chosen = policies if kind == "deploy" else [p for p in policies if p.is_check]
+    return {"policies": [FORMS[kind](p.data) for p in chosen]}

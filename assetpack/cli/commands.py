@@ -9,10 +9,6 @@ from pathlib import Path
 
 from assetpack import pack
 
-LATER = {
-    "deploy": "provisioning the Lambda-mode policies and the mailer",
-}
-
 
 def fail(message: str, code: int = 1) -> int:
     print(f"assetpack: error: {message}", file=sys.stderr)
@@ -108,6 +104,19 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from assetpack.deploy import DeployError, run_deploy, table
+
+    try:
+        outcomes = run_deploy(role=args.role, remediation_role=args.remediation_role,
+                              dryrun=args.dryrun, prune=args.prune, region=args.region,
+                              files=args.policies, mailer_config=args.mailer_config)
+    except DeployError as err:
+        return fail(str(err))
+    print(table(outcomes, args.dryrun))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from assetpack.demo import run_demo
 
@@ -149,18 +158,42 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_permissions(args: argparse.Namespace) -> int:
-    from assetpack.permissions import automation_policy, iam_policy, pack_permissions
+    from assetpack import permissions
 
-    if args.format == "automation":
-        print(json.dumps(automation_policy(), indent=2, sort_keys=True))
-        return 0
     try:
-        perms = pack_permissions()
+        if args.format == "automation":
+            print(json.dumps(permissions.automation_policy(), indent=2, sort_keys=True))
+            return 0
+        if args.write:
+            for path in permissions.write_generated():
+                print(f"wrote {path}")
+            return 0
+        if args.format == "by-policy":
+            perms = permissions.pack_permissions()
+            doc = {name: {"role": permissions.role_of(p), "permissions": sorted(p)}
+                   for name, p in perms.items()}
+        else:
+            doc = permissions.role_documents()
+    except (pack.PackError, permissions.PermissionsError) as err:
+        return fail(str(err))
+    print(json.dumps(doc, indent=2, sort_keys=True))
+    return 0
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    import yaml
+
+    try:
+        document = pack.forms_document(args.form, pack.load(args.policies))
     except pack.PackError as err:
         return fail(str(err))
-    doc = iam_policy(perms) if args.format == "iam-json" else {
-        name: sorted(p) for name, p in perms.items()}
-    print(json.dumps(doc, indent=2, sort_keys=True))
+    text = yaml.safe_dump(document, sort_keys=False)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        print(f"wrote {len(document['policies'])} policies to {args.output}")
+    else:
+        print(text, end="")
     return 0
 
 
@@ -235,11 +268,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _later(name: str):
-    def run(args: argparse.Namespace) -> int:
-        return fail(f"'{name}' ({LATER[name]}) is not built yet; see the project's issues", 2)
-    return run
-
 
 def register(sub) -> None:
     scan = sub.add_parser("scan", help="evaluate every check now, post findings, remediate")
@@ -265,6 +293,25 @@ def register(sub) -> None:
                       "types the events table creates), e.g. aws.s3,aws.sqs")
     back.set_defaults(func=cmd_backfill)
 
+    deploy = sub.add_parser("deploy", help="provision every Lambda-mode policy and the mailer "
+                            "in the account, idempotently")
+    deploy.add_argument("--role", metavar="ARN", help="execution role of the policies that "
+                        "change nothing, and of the mailer (default: Terraform's "
+                        "assetpack-custodian in this account)")
+    deploy.add_argument("--remediation-role", metavar="ARN", help="execution role of the "
+                        "policies that change something (default: Terraform's "
+                        "assetpack-custodian-remediate in this account)")
+    deploy.add_argument("--dryrun", action="store_true",
+                        help="list what would be created, updated or removed; change nothing")
+    deploy.add_argument("--prune", action="store_true", help="remove the functions and rules "
+                        "of checks that left the pack (only functions the pack tagged)")
+    deploy.add_argument("-r", "--region", help="AWS region (default from the environment)")
+    deploy.add_argument("-p", "--policies", nargs="+", type=Path,
+                        help="policy files (default: the whole pack)")
+    deploy.add_argument("--mailer-config", type=Path, metavar="FILE",
+                        help="mailer YAML configuration; without it the mailer is skipped")
+    deploy.set_defaults(func=cmd_deploy)
+
     demo = sub.add_parser("demo", help="run everything on the local emulator (no AWS account)")
     demo.add_argument("-s", "--output-dir", "--out", default="out")
     demo.add_argument("--scale", type=int, default=1, help="multiply the demo estate")
@@ -289,11 +336,25 @@ def register(sub) -> None:
     und.add_argument("--dryrun", action="store_true", help="print what would be restored")
     und.set_defaults(func=cmd_undo)
 
-    perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need")
+    perms = sub.add_parser("permissions", help="IAM permissions the pack's policies need, "
+                           "per execution role (detect, remediate)")
     perms.add_argument("--format", choices=("iam-json", "by-policy", "automation"),
-                       default="iam-json", help="automation: the SSM Automation role's "
-                       "policy (the runbooks' own calls)")
+                       default="iam-json", help="iam-json: each role's document; by-policy: "
+                       "each policy's permissions and role; automation: the SSM Automation "
+                       "role's policy (the runbooks' own calls)")
+    perms.add_argument("--write", action="store_true",
+                       help="rewrite terraform/generated/<role>-permissions.json")
     perms.set_defaults(func=cmd_permissions)
+
+    forms = sub.add_parser("forms", help="the pack's derived policies as one Custodian file "
+                           "(org: what `assetpack org run -u FILE` evaluates per account)")
+    forms.add_argument("--form", choices=sorted(pack.FORMS), default="org",
+                       help="scan: as `assetpack scan` runs them; deploy: as deployed; "
+                       "org: pull mode with guarded remediation and findings (default)")
+    forms.add_argument("-p", "--policies", nargs="+", type=Path,
+                       help="policy files (default: the whole pack)")
+    forms.add_argument("-o", "--output", type=Path, help="write to FILE (default: stdout)")
+    forms.set_defaults(func=cmd_forms)
 
     cov = sub.add_parser("coverage", help="the FSBP control coverage table (docs/coverage.md)")
     cov.add_argument("--write", action="store_true", help="rewrite docs/coverage.md")
@@ -332,7 +393,3 @@ def register(sub) -> None:
                         help="deliver what is queued now and exit")
     mailer.set_defaults(func=cmd_mailer)
 
-    for name, what in LATER.items():
-        later = sub.add_parser(name, help=f"{what} (not built yet)")
-        later.add_argument("rest", nargs=argparse.REMAINDER)
-        later.set_defaults(func=_later(name))

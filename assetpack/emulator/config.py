@@ -6,6 +6,11 @@ emulator keeps the latest evaluation per (rule, resource) and answers
 ``GetComplianceDetailsByResource`` from them. In AWS the token is opaque and
 names the rule's invocation; here the token *is* the rule's name, so tests pass
 the rule name as ``resultToken``.
+
+``DescribeConfigRules`` for a named rule that does not exist raises
+``NoSuchConfigRuleException`` in AWS; moto returns an empty list while the account
+has no rule at all, which Custodian's provisioning (``c7n.mu.ConfigRule.get``) does
+not expect.
 """
 
 from __future__ import annotations
@@ -65,4 +70,20 @@ def install() -> None:
         return json.dumps({"EvaluationResults": results})
 
     ConfigResponse.put_evaluations = put_evaluations
+    _missing_rules_raise()
     ConfigResponse.get_compliance_details_by_resource = get_compliance_details_by_resource
+
+
+def _missing_rules_raise() -> None:
+    from moto.config.exceptions import NoSuchConfigRuleException
+    from moto.config.models import ConfigBackend
+
+    original = ConfigBackend.describe_config_rules
+
+    def describe_config_rules(self, config_rule_names, next_token):
+        for name in config_rule_names or ():
+            if name not in self.config_rules:
+                raise NoSuchConfigRuleException(name)
+        return original(self, config_rule_names, next_token)
+
+    ConfigBackend.describe_config_rules = describe_config_rules

@@ -7,7 +7,7 @@ the parent reads that line, so no port is guessed and no sleep is needed.
 moto lacks a few behaviours the pack relies on (Security Hub filters, linear
 paging and workflow updates, the administrator's view of its members' findings,
 tagging SQS through the tagging API, CloudTrail ``LookupEvents``, the credential
-report's date, SSM fleet reads, Config evaluations outside test mode, Inspector's
+report's date, SSM fleet reads, Config evaluations outside test mode and missing rules, Inspector's
 filtered findings and coverage, GuardDuty's findings, an instance's groups following
 its interface's, X-Ray sampling rules), so the child adds them before serving
 (:mod:`assetpack.emulator.securityhub`, ``.securityhub_org``, ``.tagging``, ``.iam``,

@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TF = ROOT / "terraform"
 MODULES = TF / "modules"
 EXAMPLE = TF / "examples" / "complete"
-GENERATED = TF / "generated" / "custodian-permissions.json"
+MEMBER_EXAMPLE = TF / "examples" / "member"
+GENERATED = TF / "generated"
+ROLE_FILES = {"custodian_role": "detect", "remediation_role": "remediate"}
 IAC_POLICIES = ROOT / "policies" / "iac"
 FSBP_TSV = ROOT.parent / "shared" / "reference" / "fsbp-in-scope.tsv"
 
@@ -40,6 +42,7 @@ EXPECTED_MODULES = {
     "ci-oidc",
     "reporting",
     "dashboards",
+    "scan-member",
 }
 CLASSES = [
     "compute", "container", "database", "storage", "network",
@@ -161,7 +164,8 @@ def test_every_tf_file_parses():
         assert isinstance(parse(path), dict), path
 
 
-@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete"])
+@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete",
+                                       "examples/member"])
 def test_variables_are_typed_and_described(directory):
     path = MODULES / directory if directory in EXPECTED_MODULES else TF / directory
     variables = named_blocks(module_doc(path), "variable")
@@ -171,7 +175,8 @@ def test_variables_are_typed_and_described(directory):
         assert str(body.get("description", "")).strip(), f"{directory}: {name} not described"
 
 
-@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete"])
+@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete",
+                                       "examples/member"])
 def test_outputs_are_described(directory):
     path = MODULES / directory if directory in EXPECTED_MODULES else TF / directory
     outputs = named_blocks(module_doc(path), "output")
@@ -180,7 +185,8 @@ def test_outputs_are_described(directory):
         assert str(body.get("description", "")).strip(), f"{directory}: output {name}"
 
 
-@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete"])
+@pytest.mark.parametrize("directory", [*sorted(EXPECTED_MODULES), "examples/complete",
+                                       "examples/member"])
 def test_versions_require_aws_provider_5_or_later(directory):
     path = (MODULES / directory if directory in EXPECTED_MODULES else TF / directory)
     terraform = parse(path / "versions.tf")["terraform"][0]
@@ -191,8 +197,9 @@ def test_versions_require_aws_provider_5_or_later(directory):
     assert terraform.get("required_version", "").startswith(">=")
 
 
-def test_example_root_calls_every_module():
-    modules = named_blocks(module_doc(EXAMPLE), "module")
+def test_example_roots_call_every_module():
+    modules = {**named_blocks(module_doc(EXAMPLE), "module"),
+               **named_blocks(module_doc(MEMBER_EXAMPLE), "module")}
     sources = {Path(body["source"]).name for body in modules.values()}
     assert sources == EXPECTED_MODULES
     for body in modules.values():
@@ -220,6 +227,8 @@ def test_no_allow_statement_grants_wildcard_actions():
     """Allow statements list exact actions: no "*", no "svc:*", not even "svc:Get*"."""
     checked = 0
     for module, name, document in policy_documents():
+        if (module, name) == ("ci-oidc", "boundary"):
+            continue  # a ceiling, not a grant: see test_ci_roles_are_bounded
         for statement in statements(document):
             effect = statement.get("effect", "Allow")
             actions = as_list(statement.get("actions"))
@@ -248,16 +257,23 @@ def test_wildcards_only_appear_in_deny_statements():
             assert literal in deny_actions, f"{path.relative_to(ROOT)}: {literal}"
 
 
-def test_generated_permissions_document_has_no_wildcard_actions():
-    document = json.loads(GENERATED.read_text())
-    assert document["Version"] == "2012-10-17"
-    assert document["Statement"]
-    for statement in document["Statement"]:
-        assert statement["Effect"] == "Allow"
-        actions = as_list(statement["Action"])
-        assert actions and actions == sorted(actions)
-        bad = [a for a in actions if a == "*" or SERVICE_WILDCARD.match(a)]
-        assert not bad, bad
+def generated_parts(role: str) -> dict[str, dict]:
+    return json.loads((GENERATED / f"{role}-permissions.json").read_text())
+
+
+def test_generated_permissions_documents_have_no_wildcard_actions_and_fit_iam():
+    for role in ROLE_FILES.values():
+        parts = generated_parts(role)
+        assert parts
+        for part, document in parts.items():
+            assert document["Version"] == "2012-10-17"
+            assert len(json.dumps(document, separators=(",", ":"))) <= MANAGED_POLICY_LIMIT
+            for statement in document["Statement"]:
+                assert statement["Effect"] == "Allow"
+                actions = as_list(statement["Action"])
+                assert actions and actions == sorted(actions)
+                bad = [a for a in actions if a == "*" or SERVICE_WILDCARD.match(a)]
+                assert not bad, (role, part, bad)
 
 
 def test_iam_and_resource_policies_come_from_policy_documents():
@@ -281,7 +297,10 @@ def test_iam_and_resource_policies_come_from_policy_documents():
             seen += 1
             value = body[attr]
             if module.name == "custodian-lambda-role" and key == "aws_iam_policy.pack":
-                assert "each.value" in value
+                assert value == "${each.value}"
+                continue
+            if module.name == "scan-member" and key == "aws_iam_policy.pack":
+                assert value == "${each.value}"
                 continue
             if module.name == "ci-oidc" and key == "aws_iam_policy.deploy":
                 assert value == "${each.value}"
@@ -293,34 +312,119 @@ def test_iam_and_resource_policies_come_from_policy_documents():
 
 def test_role_module_takes_its_permissions_from_the_variable():
     doc = module_doc(MODULES / "custodian-lambda-role")
-    variable = named_blocks(doc, "variable")["policy_json"]
+    variable = named_blocks(doc, "variable")["policy_documents_json"]
     assert variable["type"] == "${string}" or variable["type"] == "string"
-    assert "default" not in variable, "policy_json must be required"
+    assert "default" not in variable, "policy_documents_json must be required"
     assert len(variable.get("validation", [])) >= 2
-    assert "jsondecode(var.policy_json)" in locals_of(doc)["pack_document"]
+    assert "jsondecode(var.policy_documents_json)" in locals_of(doc)["pack_policies"]
 
     pack = resources(doc)["aws_iam_policy.pack"]
     assert pack["for_each"] == "${local.pack_policies}"
+    assert pack["policy"] == "${each.value}"
     attach = resources(doc)["aws_iam_role_policy_attachment.pack"]
     assert attach["for_each"] == "${aws_iam_policy.pack}"
 
-    # The module's own statements grant only runtime plumbing, never pack actions.
+    # The module's own statements grant only runtime plumbing, on named resources.
     runtime_services = {"logs", "sqs", "kms", "ses", "ssm", "s3", "sts"}
     for rtype, name, body in labelled(doc, "data"):
-        if rtype != "aws_iam_policy_document":
+        if rtype != "aws_iam_policy_document" or name == "trust":
             continue
         for statement in statements(body):
             for action in as_list(statement.get("actions")):
                 assert action.split(":")[0] in runtime_services, f"{name}: {action}"
+            assert "*" not in as_list(statement.get("resources")), f"{name}: {statement}"
 
 
-def test_example_root_passes_the_generated_document_to_the_role():
+def test_example_root_passes_each_role_its_generated_documents():
     doc = module_doc(EXAMPLE)
-    source = locals_of(doc)["custodian_permissions"]
-    assert source == '${file("${path.root}/../../generated/custodian-permissions.json")}'
-    role = named_blocks(doc, "module")["custodian_role"]
-    assert role["policy_json"] == "${local.custodian_permissions}"
-    assert (EXAMPLE / "../../generated/custodian-permissions.json").resolve() == GENERATED
+    modules = named_blocks(doc, "module")
+    for module, role in ROLE_FILES.items():
+        local = f"{role}_permissions"
+        assert locals_of(doc)[local] == (
+            f'${{file("${{path.root}}/../../generated/{role}-permissions.json")}}')
+        assert modules[module]["policy_documents_json"] == f"${{local.{local}}}"
+        assert modules[module]["source"] == "../../modules/custodian-lambda-role"
+    assert (EXAMPLE / "../../generated").resolve() == GENERATED
+    # `assetpack deploy` derives the roles' ARNs from these names.
+    from assetpack import deploy
+
+    prefix = named_blocks(doc, "variable")["name_prefix"]["default"]
+    names = {m: modules[m]["name"].replace("${var.name_prefix}", prefix) for m in ROLE_FILES}
+    assert names == {"custodian_role": deploy.DETECT_ROLE,
+                     "remediation_role": deploy.REMEDIATE_ROLE}
+
+
+def test_terraform_grants_no_more_than_the_pack_declares():
+    """Each role's managed policies grant exactly what its policies' elements declare
+    (plus the baseline), writes only on their ARN patterns, PassRole only scoped."""
+    from assetpack import permissions
+
+    split = permissions.split_by_role(permissions.pack_permissions())
+    passed = permissions.passed_roles()
+    for role in ROLE_FILES.values():
+        declared = set(permissions.BASELINE).union(*split[role].values())
+        granted: set[str] = set()
+        for document in generated_parts(role).values():
+            for statement in document["Statement"]:
+                actions = as_list(statement["Action"])
+                granted.update(actions)
+                resources = as_list(statement["Resource"])
+                if actions == ["iam:PassRole"]:
+                    service = statement["Condition"]["StringEquals"]["iam:PassedToService"]
+                    assert resources == sorted(
+                        f"arn:{{partition}}:iam::{{account_id}}:role/{r}"
+                        for r in passed[service])
+                    continue
+                for action in actions:
+                    if permissions.is_write(action) and action not in (
+                            permissions.DETECT_WRITES):
+                        assert resources == permissions.arn_patterns(action), action
+                    else:
+                        assert resources == ["*"], action
+        assert granted <= declared, f"{role} grants undeclared {sorted(granted - declared)}"
+        # Everything declared is granted, except what the role module scopes by name
+        # and PassRole where no policy names a role to pass.
+        missing = declared - granted - permissions.RUNTIME_SCOPED - {"iam:PassRole"}
+        assert not missing, f"{role} lacks {sorted(missing)}"
+        writes = {a for a in granted if permissions.is_write(a)}
+        if role == "detect":
+            assert writes <= permissions.DETECT_WRITES, sorted(writes)
+    assert "iam:PassRole" not in {a for d in generated_parts("detect").values()
+                                  for s in d["Statement"] for a in as_list(s["Action"])}
+
+
+def test_scan_role_adds_only_findings_access_to_the_pack_policies():
+    from assetpack import permissions
+
+    doc = module_doc(MODULES / "ci-oidc")
+    report = next(b for t, n, b in labelled(doc, "data")
+                  if t == "aws_iam_policy_document" and n == "scan_report")
+    for statement in statements(report):
+        extra = set(as_list(statement["actions"])) - set(permissions.BASELINE)
+        if statement["sid"] == "ChainIntoMemberScanRoles":
+            assert extra == {"sts:AssumeRole"}
+            assert statement["resources"] == [
+                "${local.arn}:iam::*:role/${var.member_scan_role_name}"]
+            continue
+        assert extra <= {"securityhub:DescribeHub"}, extra
+
+
+def test_member_scan_role_trusts_the_hub_scan_role_and_grants_the_pack():
+    doc = module_doc(MODULES / "scan-member")
+    variables = named_blocks(doc, "variable")
+    ci = named_blocks(module_doc(MODULES / "ci-oidc"), "variable")
+    assert variables["name"]["default"] == ci["member_scan_role_name"]["default"] == (
+        "assetpack-scan-member")
+    trust = next(b for t, n, b in labelled(doc, "data")
+                 if t == "aws_iam_policy_document" and n == "trust")
+    (statement,) = statements(trust)
+    assert statement["principals"][0]["identifiers"] == ["${var.hub_scan_role_arn}"]
+    documents = locals_of(doc)["documents"]
+    assert "var.detect_documents_json" in documents
+    assert "var.remediate_documents_json" in documents
+    root = named_blocks(module_doc(MEMBER_EXAMPLE), "module")["scan_member"]
+    assert root["detect_documents_json"].endswith('/detect-permissions.json")}')
+    assert root["remediate_documents_json"].endswith('/remediate-permissions.json")}')
 
 
 def test_lambda_role_is_trusted_by_lambda_only():
@@ -344,6 +448,66 @@ def test_deploy_policies_fit_iam_size_limit():
             for s in statements(body)
         ], separators=(",", ":"))
         assert len(rendered) < MANAGED_POLICY_LIMIT * 0.9, (name, len(rendered))
+
+
+def test_ci_roles_are_bounded():
+    """The CI deploy role cannot widen itself, create a role outside the prefix or without
+    the boundary, or turn off a security service; every role of the pack carries the
+    boundary, which grants nothing beyond the roles' own policies."""
+    doc = module_doc(MODULES / "ci-oidc")
+    res = resources(doc)
+    boundary = next(b for t, n, b in labelled(doc, "data")
+                    if t == "aws_iam_policy_document" and n == "boundary")
+    by_sid = {s["sid"]: s for s in statements(boundary)}
+    allows = [s for s in by_sid.values() if s.get("effect", "Allow") == "Allow"]
+    assert [s["sid"] for s in allows] == ["Ceiling"]
+    assert res["aws_iam_policy.boundary"]["policy"] == (
+        "${data.aws_iam_policy_document.boundary.json}")
+    # The boundary document is never attached as a grant, only set as a boundary.
+    for path in tf_files():
+        text = path.read_text()
+        assert "aws_iam_policy.boundary.arn" not in text.replace(
+            "permissions_boundary = aws_iam_policy.boundary.arn", "").replace(
+            "value       = aws_iam_policy.boundary.arn", ""), path
+
+    assert by_sid["NoChangeToTheCiRoles"]["resources"] == ["${local.ci_role_arn}"]
+    assert {"iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary"} <= (
+        set(by_sid["NoChangeToTheCiRoles"]["actions"]))
+    assert "iam:CreatePolicyVersion" in by_sid["NoChangeToTheCiPoliciesOrTheBoundary"]["actions"]
+    assert by_sid["NoRoleOutsideThePrefix"]["not_resources"] == [
+        "${local.arn}:iam::${local.acct}:role/${local.p}-*"]
+    (condition,) = by_sid["NoRoleWithoutThisBoundary"]["condition"]
+    assert condition["test"] == "StringNotEquals"
+    assert condition["values"] == ["${local.boundary_arn}"]
+    assert by_sid["KeepSecurityServicesOn"]["actions"] == "${local.security_off_actions}"
+    off = set(locals_of(doc)["security_off_actions"])
+    assert {"securityhub:DisableSecurityHub", "guardduty:DeleteDetector",
+            "config:StopConfigurationRecorder", "cloudtrail:StopLogging",
+            "inspector2:Disable"} <= off
+
+    for role in ("deploy", "scan", "plan"):
+        assert res[f"aws_iam_role.{role}"]["permissions_boundary"] == (
+            "${aws_iam_policy.boundary.arn}")
+    granted = set()
+    for rtype, name, body in labelled(doc, "data"):
+        if rtype == "aws_iam_policy_document" and name.startswith("deploy_"):
+            for statement in statements(body):
+                granted.update(as_list(statement.get("actions")))
+                if "iam:CreateRole" in as_list(statement.get("actions")):
+                    (cond,) = statement["condition"]
+                    assert cond["variable"] == "iam:PermissionsBoundary"
+                    assert cond["values"] == ["${local.boundary_arn}"]
+    assert not granted & off, sorted(granted & off)
+    assert "iam:DeleteRolePermissionsBoundary" not in granted
+
+    # Every other role of the pack carries the same boundary.
+    root = named_blocks(module_doc(EXAMPLE), "module")
+    for module in ("custodian_role", "remediation_role", "security_baseline"):
+        assert root[module]["permissions_boundary_arn"] == (
+            "${module.ci_oidc.permissions_boundary_arn}")
+    for module in all_modules():
+        for key, body in resources(module_doc(module), "aws_iam_role").items():
+            assert body.get("permissions_boundary"), f"{module.name} {key}"
 
 
 def test_github_trust_is_pinned_to_repo_and_branch():
@@ -696,3 +860,22 @@ def test_iac_policies_catch_violations(tmp_path):
         ("iac-kms-key-rotation-enabled", "aws_kms_key.bad"),
     }
     assert {name for name, _ in found} == {p["name"] for p in iac_policies()}
+
+
+def test_audit_key_admits_every_trail_of_the_account():
+    """The CloudTrail.2 remediation encrypts any trail of the account with the audit key,
+    so CloudTrail may use it for every trail here (and no other account's)."""
+    doc = module_doc(MODULES / "security-baseline")
+    key = next(b for t, n, b in labelled(doc, "data")
+               if t == "aws_iam_policy_document" and n == "audit_key")
+    trails = locals_of(doc)["account_trails_arn"]
+    assert trails == "arn:${local.partition}:cloudtrail:*:${local.account_id}:trail/*"
+    by_sid = {s["sid"]: s for s in statements(key)}
+    for sid in ("CloudTrailEncryptLogs", "CloudTrailDescribeKey"):
+        conditions = {c["variable"]: c for c in by_sid[sid]["condition"]}
+        source = conditions["aws:SourceArn"]
+        assert source["test"] == "StringLike"
+        assert source["values"] == ["${local.account_trails_arn}"]
+    context = {c["variable"]: c for c in by_sid["CloudTrailEncryptLogs"]["condition"]}[
+        "kms:EncryptionContext:aws:cloudtrail:arn"]
+    assert context["values"] == ["${local.account_trails_arn}"]

@@ -4,8 +4,9 @@
 # roles do not exist yet); from then on deploy.yml applies through OIDC.
 
 locals {
-  # Written by `assetpack permissions --format iam-json`; CI fails when stale.
-  custodian_permissions  = file("${path.root}/../../generated/custodian-permissions.json")
+  # Written by `make generated` (`assetpack permissions --write`); CI fails when stale.
+  detect_permissions     = file("${path.root}/../../generated/detect-permissions.json")
+  remediate_permissions  = file("${path.root}/../../generated/remediate-permissions.json")
   automation_permissions = file("${path.root}/../../generated/automation-permissions.json")
   taxonomy_file          = "${path.root}/../../../c7n_plugins/data/taxonomy.default.json"
 }
@@ -28,12 +29,13 @@ module "notifications" {
 module "security_baseline" {
   source = "../../modules/security-baseline"
 
-  name_prefix            = var.name_prefix
-  findings_queue_arn     = module.notifications.queue_arn
-  enable_cis             = var.enable_cis
-  security_contact       = var.security_contact
-  containment_vpc_ids    = var.containment_vpc_ids
-  automation_policy_json = local.automation_permissions
+  name_prefix              = var.name_prefix
+  findings_queue_arn       = module.notifications.queue_arn
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
+  enable_cis               = var.enable_cis
+  security_contact         = var.security_contact
+  containment_vpc_ids      = var.containment_vpc_ids
+  automation_policy_json   = local.automation_permissions
 }
 
 module "taxonomy" {
@@ -50,16 +52,32 @@ module "resource_groups" {
   environments = var.environments
 }
 
+# Two execution roles (`assetpack deploy` picks one per policy): detect for the
+# policies that change nothing, remediate for the others.
 module "custodian_role" {
   source = "../../modules/custodian-lambda-role"
 
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
+
   name                    = "${var.name_prefix}-custodian"
-  policy_json             = local.custodian_permissions
+  policy_documents_json   = local.detect_permissions
   notification_queue_arns = [module.notifications.queue_arn]
   kms_key_arns            = [module.notifications.kms_key_arn]
   ses_identity_arns       = module.notifications.ses_identity_arns
   taxonomy_parameter_arns = [module.taxonomy.arn]
   data_bucket_arns        = [module.reporting.reports_bucket_arn, module.security_baseline.journal_bucket_arn]
+}
+
+module "remediation_role" {
+  source = "../../modules/custodian-lambda-role"
+
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
+
+  name                    = "${var.name_prefix}-custodian-remediate"
+  policy_documents_json   = local.remediate_permissions
+  notification_queue_arns = [module.notifications.queue_arn]
+  kms_key_arns            = [module.notifications.kms_key_arn]
+  taxonomy_parameter_arns = [module.taxonomy.arn]
 }
 
 module "ci_oidc" {
@@ -68,15 +86,14 @@ module "ci_oidc" {
   github_repo          = var.github_repo
   name_prefix          = var.name_prefix
   create_oidc_provider = var.create_oidc_provider
-  custodian_role_arn   = module.custodian_role.role_arn
-  scan_policy_arns     = module.custodian_role.pack_policy_arns
   state_bucket_name    = var.tf_state_bucket
 }
 
 module "reporting" {
   source = "../../modules/reporting"
 
-  name_prefix = var.name_prefix
+  name_prefix              = var.name_prefix
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
 }
 
 # Dashboards as code (dashboards/*.json) in the Managed Grafana workspace above.
@@ -86,4 +103,16 @@ module "dashboards" {
   name_prefix    = var.name_prefix
   region         = var.region
   dashboards_dir = "${path.root}/../../../dashboards"
+}
+
+# The scheduled scan reaches every account, this one included, through the same
+# member role (c7n-org assumes it); the hub's scan role itself only reads findings
+# for the report and chains into these roles.
+module "scan_member" {
+  source = "../../modules/scan-member"
+
+  hub_scan_role_arn        = module.ci_oidc.scan_role_arn
+  detect_documents_json    = local.detect_permissions
+  remediate_documents_json = local.remediate_permissions
+  permissions_boundary_arn = module.ci_oidc.permissions_boundary_arn
 }

@@ -1,6 +1,11 @@
 output "custodian_role_arn" {
-  description = "Role for the Lambda-mode policies and the mailer (assetpack deploy --role / mailer role)."
+  description = "Detect role: the Lambda-mode policies that change nothing, and the mailer (assetpack deploy --role)."
   value       = module.custodian_role.role_arn
+}
+
+output "remediation_role_arn" {
+  description = "Remediate role: the Lambda-mode policies that change something (assetpack deploy --remediation-role)."
+  value       = module.remediation_role.role_arn
 }
 
 output "notification_queue_url" {

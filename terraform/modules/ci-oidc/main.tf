@@ -40,6 +40,36 @@ locals {
 
   config_slr_arn = "${local.arn}:iam::${local.acct}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
 
+  # The permissions boundary of every role the pack creates, the CI roles included.
+  # Named, not referenced, because its own document names it.
+  boundary_name = "${local.p}-permissions-boundary"
+  boundary_arn  = "${local.arn}:iam::${local.acct}:policy/${local.boundary_name}"
+  ci_role_arn   = "${local.arn}:iam::${local.acct}:role/${local.p}-github-*"
+
+  # Turning off or deleting what watches the account. No role of the pack may do it:
+  # an administrator does, outside CI (docs/deploy.md, "Remove everything").
+  security_off_actions = [
+    "access-analyzer:DeleteAnalyzer",
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:StopLogging",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:StopConfigurationRecorder",
+    "ec2:DeleteFlowLogs",
+    "guardduty:DeleteDetector",
+    "guardduty:DisassociateFromAdministratorAccount",
+    "guardduty:DisassociateFromMasterAccount",
+    "guardduty:StopMonitoringMembers",
+    "inspector2:Disable",
+    "inspector2:DisassociateMember",
+    "macie2:DisableMacie",
+    "securityhub:BatchDisableStandards",
+    "securityhub:DisableImportFindingsForProduct",
+    "securityhub:DisableSecurityHub",
+    "securityhub:DisassociateFromAdministratorAccount",
+    "securityhub:DisassociateFromMasterAccount",
+  ]
+
   # Functions and rules that `assetpack deploy` provisions (Custodian names them
   # custodian-<policy>; c7n-mailer's function is cloud-custodian-mailer).
   function_arns = [
@@ -111,6 +141,7 @@ resource "aws_iam_role" "deploy" {
   name                 = "${local.p}-github-deploy"
   description          = "GitHub Actions deploy (${var.github_repo}@${var.deploy_branch}): terraform apply and assetpack deploy."
   assume_role_policy   = data.aws_iam_policy_document.trust["deploy"].json
+  permissions_boundary = aws_iam_policy.boundary.arn
   max_session_duration = var.max_session_duration
   tags                 = local.tags
 }
@@ -119,6 +150,7 @@ resource "aws_iam_role" "scan" {
   name                 = "${local.p}-github-scan"
   description          = "GitHub Actions scheduled scan (${var.github_repo}@${var.deploy_branch}): the pack's own permissions."
   assume_role_policy   = data.aws_iam_policy_document.trust["scan"].json
+  permissions_boundary = aws_iam_policy.boundary.arn
   max_session_duration = var.max_session_duration
   tags                 = local.tags
 }
@@ -127,8 +159,102 @@ resource "aws_iam_role" "plan" {
   name                 = "${local.p}-github-plan"
   description          = "GitHub Actions pull requests (${var.github_repo}): read-only, for terraform plan."
   assume_role_policy   = data.aws_iam_policy_document.trust["plan"].json
+  permissions_boundary = aws_iam_policy.boundary.arn
   max_session_duration = var.max_session_duration
   tags                 = local.tags
+}
+
+# =============================================================================
+# Permissions boundary: the ceiling of every role the pack creates
+# =============================================================================
+#
+# A boundary grants nothing by itself; a role's permissions are its policies
+# intersected with it. So the one Allow is "*" and the Denies are what no role of
+# the pack may ever do, whatever a later change attaches to it: change the CI
+# roles or their policies (the deploy role cannot widen itself), create a role
+# outside the prefix or without this boundary, drop a boundary, or turn off a
+# security service.
+
+data "aws_iam_policy_document" "boundary" {
+  statement {
+    sid       = "Ceiling"
+    effect    = "Allow"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid    = "NoChangeToTheCiRoles"
+    effect = "Deny"
+    actions = [
+      "iam:AttachRolePolicy",
+      "iam:DeleteRole",
+      "iam:DeleteRolePermissionsBoundary",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:UpdateRole",
+    ]
+    resources = [local.ci_role_arn]
+  }
+
+  statement {
+    sid    = "NoChangeToTheCiPoliciesOrTheBoundary"
+    effect = "Deny"
+    actions = [
+      "iam:CreatePolicyVersion",
+      "iam:DeletePolicy",
+      "iam:DeletePolicyVersion",
+      "iam:SetDefaultPolicyVersion",
+    ]
+    resources = [
+      "${local.arn}:iam::${local.acct}:policy/${local.p}-github-*",
+      local.boundary_arn,
+    ]
+  }
+
+  statement {
+    sid           = "NoRoleOutsideThePrefix"
+    effect        = "Deny"
+    actions       = ["iam:CreateRole"]
+    not_resources = ["${local.arn}:iam::${local.acct}:role/${local.p}-*"]
+  }
+
+  statement {
+    sid       = "NoRoleWithoutThisBoundary"
+    effect    = "Deny"
+    actions   = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
+  }
+
+  statement {
+    sid       = "NoBoundaryRemoval"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "KeepSecurityServicesOn"
+    effect    = "Deny"
+    actions   = local.security_off_actions
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "boundary" {
+  name        = local.boundary_name
+  description = "assetpack: permissions boundary of every role the pack creates (no self-change, no role outside the prefix, security services stay on)."
+  policy      = data.aws_iam_policy_document.boundary.json
+  tags        = local.tags
 }
 
 # =============================================================================
@@ -140,9 +266,7 @@ data "aws_iam_policy_document" "deploy_platform" {
     sid    = "PackRoles"
     effect = "Allow"
     actions = [
-      "iam:CreateRole",
       "iam:DeleteRole",
-      "iam:DeleteRolePermissionsBoundary",
       "iam:DeleteRolePolicy",
       "iam:GetRole",
       "iam:GetRolePolicy",
@@ -150,7 +274,6 @@ data "aws_iam_policy_document" "deploy_platform" {
       "iam:ListInstanceProfilesForRole",
       "iam:ListRolePolicies",
       "iam:ListRoleTags",
-      "iam:PutRolePermissionsBoundary",
       "iam:PutRolePolicy",
       "iam:TagRole",
       "iam:UntagRole",
@@ -160,8 +283,20 @@ data "aws_iam_policy_document" "deploy_platform" {
     ]
     resources = [
       "${local.arn}:iam::${local.acct}:role/${local.p}-*",
-      var.custodian_role_arn,
     ]
+  }
+
+  statement {
+    sid       = "CreatePackRolesWithinTheBoundary"
+    effect    = "Allow"
+    actions   = ["iam:CreateRole", "iam:PutRolePermissionsBoundary"]
+    resources = ["${local.arn}:iam::${local.acct}:role/${local.p}-*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [local.boundary_arn]
+    }
   }
 
   statement {
@@ -170,7 +305,6 @@ data "aws_iam_policy_document" "deploy_platform" {
     actions = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
     resources = [
       "${local.arn}:iam::${local.acct}:role/${local.p}-*",
-      var.custodian_role_arn,
     ]
 
     condition {
@@ -249,7 +383,7 @@ data "aws_iam_policy_document" "deploy_platform" {
     sid       = "PassPackRoles"
     effect    = "Allow"
     actions   = ["iam:PassRole"]
-    resources = [var.custodian_role_arn, "${local.arn}:iam::${local.acct}:role/${local.p}-*", local.config_slr_arn]
+    resources = ["${local.arn}:iam::${local.acct}:role/${local.p}-*", local.config_slr_arn]
 
     condition {
       test     = "StringEquals"
@@ -522,8 +656,6 @@ data "aws_iam_policy_document" "deploy_security" {
     effect = "Allow"
     actions = [
       "config:DeleteConfigRule",
-      "config:DeleteConfigurationRecorder",
-      "config:DeleteDeliveryChannel",
       "config:DescribeConfigRules",
       "config:DescribeConfigurationRecorderStatus",
       "config:DescribeConfigurationRecorders",
@@ -533,11 +665,9 @@ data "aws_iam_policy_document" "deploy_security" {
       "config:PutConfigurationRecorder",
       "config:PutDeliveryChannel",
       "config:StartConfigurationRecorder",
-      "config:StopConfigurationRecorder",
       "config:TagResource",
       "config:UntagResource",
       "guardduty:CreateDetector",
-      "guardduty:DeleteDetector",
       "guardduty:GetDetector",
       "guardduty:ListDetectors",
       "guardduty:ListTagsForResource",
@@ -545,20 +675,16 @@ data "aws_iam_policy_document" "deploy_security" {
       "guardduty:UntagResource",
       "guardduty:UpdateDetector",
       "inspector2:BatchGetAccountStatus",
-      "inspector2:Disable",
       "inspector2:Enable",
-      "macie2:DisableMacie",
       "macie2:EnableMacie",
       "macie2:GetMacieSession",
       "macie2:UpdateMacieSession",
-      "securityhub:BatchDisableStandards",
       "securityhub:BatchEnableStandards",
       "securityhub:CreateActionTarget",
       "securityhub:DeleteActionTarget",
       "securityhub:DescribeActionTargets",
       "securityhub:DescribeHub",
       "securityhub:DescribeStandards",
-      "securityhub:DisableSecurityHub",
       "securityhub:EnableSecurityHub",
       "securityhub:GetEnabledStandards",
       "securityhub:ListTagsForResource",
@@ -575,7 +701,6 @@ data "aws_iam_policy_document" "deploy_security" {
     actions = [
       "cloudtrail:AddTags",
       "cloudtrail:CreateTrail",
-      "cloudtrail:DeleteTrail",
       "cloudtrail:GetEventSelectors",
       "cloudtrail:GetInsightSelectors",
       "cloudtrail:GetTrail",
@@ -584,7 +709,6 @@ data "aws_iam_policy_document" "deploy_security" {
       "cloudtrail:PutEventSelectors",
       "cloudtrail:RemoveTags",
       "cloudtrail:StartLogging",
-      "cloudtrail:StopLogging",
       "cloudtrail:UpdateTrail",
     ]
     resources = ["${local.arn}:cloudtrail:*:${local.acct}:trail/${local.p}-*"]
@@ -706,6 +830,14 @@ data "aws_iam_policy_document" "scan_report" {
       "securityhub:GetFindings",
     ]
     resources = ["*"]
+  }
+
+  # c7n-org (`assetpack org run`) assumes the member accounts' scan roles.
+  statement {
+    sid       = "ChainIntoMemberScanRoles"
+    effect    = "Allow"
+    actions   = ["sts:AssumeRole"]
+    resources = ["${local.arn}:iam::*:role/${var.member_scan_role_name}"]
   }
 }
 

@@ -17,3 +17,8 @@ output "plan_role_arn" {
   description = "Read-only role for pull requests (variable AWS_PLAN_ROLE_ARN)."
   value       = aws_iam_role.plan.arn
 }
+
+output "permissions_boundary_arn" {
+  description = "The permissions boundary every role of the pack must carry (the deploy role can create or change a role only with it)."
+  value       = aws_iam_policy.boundary.arn
+}

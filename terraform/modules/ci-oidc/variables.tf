@@ -37,11 +37,6 @@ variable "oidc_thumbprints" {
   default     = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
 }
 
-variable "custodian_role_arn" {
-  description = "The Custodian Lambda role: the deploy role may pass it to Lambda when `assetpack deploy` provisions policies."
-  type        = string
-}
-
 variable "scan_policy_arns" {
   description = "Managed policies with the pack's derived permissions (custodian-lambda-role's pack_policy_arns), attached to the scheduled-scan role."
   type        = map(string)
@@ -82,4 +77,10 @@ variable "tags" {
   description = "Tags for every resource, merged over the provider's default_tags."
   type        = map(string)
   default     = {}
+}
+
+variable "member_scan_role_name" {
+  description = "Role the scheduled scan assumes in member accounts (modules/scan-member; scheduled-scan.yml's SCAN_MEMBER_ROLE_NAME)."
+  type        = string
+  default     = "assetpack-scan-member"
 }

@@ -1,10 +1,14 @@
-# The role that Custodian's Lambda-mode policies and c7n-mailer run as.
+# A role that Custodian's Lambda-mode policies (and the mailer) run as. The example
+# root creates two: the detect role (read-only, plus Security Hub findings) and the
+# remediate role (the write actions of the policies that change something, each on
+# the ARN patterns AWS authorises it on).
 #
-# Its permissions are not written here: they are derived from the pack
-# (`assetpack permissions --format iam-json`) and come in through var.policy_json.
-# This module only splits that document into managed policies small enough for
-# IAM and adds the runtime permissions every function needs (its own log group,
-# the notification queue and its key), each scoped to named resources.
+# Their permissions are not written here: they are derived from the pack
+# (`make generated` writes terraform/generated/<role>-permissions.json, already cut
+# into managed policies under IAM's size limit) and come in through
+# var.policy_documents_json. This module fills in the partition and account, and adds
+# the runtime permissions every function needs (its own log group, the notification
+# queue and its key), each scoped to named resources.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -13,18 +17,11 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
 
-  # The pack's document, one managed policy per chunk of actions so that a pack
-  # of any size stays under IAM's per-policy size limit.
-  pack_document = jsondecode(var.policy_json)
-  pack_chunks = flatten([
-    for si, statement in local.pack_document.Statement : [
-      for ci, actions in chunklist(sort(distinct(flatten([statement.Action]))), var.max_actions_per_policy) : {
-        key       = format("%02d-%02d", si, ci)
-        statement = merge(statement, { Action = actions })
-      }
-    ]
-  ])
-  pack_policies = { for c in local.pack_chunks : c.key => c.statement }
+  # part name -> managed policy document, with {partition} and {account_id} filled in.
+  pack_policies = {
+    for part, document in jsondecode(var.policy_documents_json) :
+    part => replace(replace(jsonencode(document), "{partition}", local.partition), "{account_id}", local.account_id)
+  }
 
   log_group_arns = flatten([
     for prefix in var.log_group_prefixes : [
@@ -61,7 +58,7 @@ resource "aws_iam_role" "this" {
   lifecycle {
     precondition {
       condition     = length(local.pack_policies) + 1 <= var.max_managed_policies
-      error_message = "The pack's permissions need more managed policies than max_managed_policies allows: raise max_actions_per_policy or the account's IAM quota."
+      error_message = "The pack's permissions need more managed policies than max_managed_policies allows: raise the account's IAM quota."
     }
   }
 }
@@ -72,11 +69,8 @@ resource "aws_iam_policy" "pack" {
   name        = "${var.name}-pack-${each.key}"
   path        = var.path
   description = "assetpack: permissions derived from the pack's policies (part ${each.key})."
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [each.value]
-  })
-  tags = local.tags
+  policy      = each.value
+  tags        = local.tags
 }
 
 resource "aws_iam_role_policy_attachment" "pack" {

@@ -19,6 +19,6 @@ output "runtime_policy_arn" {
 }
 
 output "pack_action_count" {
-  description = "How many distinct actions the pack's document grants."
-  value       = length(distinct(flatten([for s in local.pack_document.Statement : flatten([s.Action])])))
+  description = "How many distinct actions the role's derived documents grant."
+  value       = length(distinct(flatten([for d in values(jsondecode(var.policy_documents_json)) : [for s in d.Statement : flatten([s.Action])]])))
 }

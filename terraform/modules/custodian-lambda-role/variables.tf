@@ -15,35 +15,28 @@ variable "path" {
   default     = "/"
 }
 
-variable "policy_json" {
-  description = "IAM policy document (JSON) derived from the pack by `assetpack permissions --format iam-json`: the union of every policy's filter and action permissions. Never write it by hand."
+variable "policy_documents_json" {
+  description = "The role's managed policies derived from the pack: terraform/generated/<role>-permissions.json (`make generated`), a JSON map of part name to IAM policy document with {partition} and {account_id} placeholders. Never write it by hand."
   type        = string
 
   validation {
-    condition     = can(jsondecode(var.policy_json).Statement[0])
-    error_message = "policy_json must be an IAM policy document with a non-empty Statement list."
+    condition = alltrue([
+      for document in values(try(jsondecode(var.policy_documents_json), {})) : can(document.Statement[0])
+    ]) && length(try(jsondecode(var.policy_documents_json), {})) > 0
+    error_message = "policy_documents_json must map part names to IAM policy documents with a non-empty Statement list."
   }
 
   validation {
-    # Least privilege: the generated document lists exact actions. A bare "*" or a
+    # Least privilege: the generated documents list exact actions. A bare "*" or a
     # whole-service "svc:*" grant means the generator or a hand edit went wrong.
     condition = alltrue(flatten([
-      for s in try(jsondecode(var.policy_json).Statement, []) : [
-        for a in flatten([try(s.Action, [])]) : a != "*" && !endswith(a, ":*")
+      for document in values(try(jsondecode(var.policy_documents_json), {})) : [
+        for s in try(document.Statement, []) : [
+          for a in flatten([try(s.Action, [])]) : a != "*" && !endswith(a, ":*")
+        ]
       ]
     ]))
-    error_message = "policy_json must not allow \"*\" or \"service:*\" actions."
-  }
-}
-
-variable "max_actions_per_policy" {
-  description = "The pack's actions are split into managed policies of at most this many actions each, to stay under IAM's 6,144-character managed policy limit."
-  type        = number
-  default     = 100
-
-  validation {
-    condition     = var.max_actions_per_policy >= 10 && var.max_actions_per_policy <= 250
-    error_message = "max_actions_per_policy must be between 10 and 250."
+    error_message = "policy_documents_json must not allow \"*\" or \"service:*\" actions."
   }
 }
 

@@ -179,9 +179,10 @@ data "aws_iam_policy_document" "grafana" {
 }
 
 resource "aws_iam_role" "grafana" {
-  name               = "${var.name_prefix}-grafana"
-  assume_role_policy = data.aws_iam_policy_document.grafana_trust.json
-  tags               = merge(var.tags, { "asset:class" = "identity" })
+  name                 = "${var.name_prefix}-grafana"
+  assume_role_policy   = data.aws_iam_policy_document.grafana_trust.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = merge(var.tags, { "asset:class" = "identity" })
 }
 
 resource "aws_iam_role_policy" "grafana" {

@@ -65,3 +65,9 @@ variable "grafana_token_seconds" {
     error_message = "grafana_token_seconds must be between 1 and 2592000 (30 days)."
   }
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the module's roles (ci-oidc's permissions_boundary_arn): the CI deploy role may create or change a role only with it."
+  type        = string
+  default     = null
+}

@@ -21,10 +21,13 @@ locals {
   audit_bucket_name       = "${var.name_prefix}-audit-${local.account_id}-${local.region}"
   access_logs_bucket_name = "${var.name_prefix}-access-logs-${local.account_id}-${local.region}"
 
-  trail_name     = "${var.name_prefix}-trail"
-  trail_arn      = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${local.trail_name}"
-  log_group_name = "/aws/cloudtrail/${local.trail_name}"
-  log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+  trail_name = "${var.name_prefix}-trail"
+  trail_arn  = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${local.trail_name}"
+  # Every trail of this account, in any region: the pack's CloudTrail.2 remediation
+  # encrypts the account's other trails with this key too.
+  account_trails_arn = "arn:${local.partition}:cloudtrail:*:${local.account_id}:trail/*"
+  log_group_name     = "/aws/cloudtrail/${local.trail_name}"
+  log_group_arn      = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 
   # Where the pack's EC2.6 remediation (set-flow-log) sends VPC flow logs.
   flow_log_group_name = "/${var.name_prefix}/vpc-flow-logs"
@@ -107,13 +110,13 @@ data "aws_iam_policy_document" "audit_key" {
     condition {
       test     = "StringLike"
       variable = "kms:EncryptionContext:aws:cloudtrail:arn"
-      values   = ["arn:${local.partition}:cloudtrail:*:${local.account_id}:trail/*"]
+      values   = [local.account_trails_arn]
     }
 
     condition {
-      test     = "StringEquals"
+      test     = "StringLike"
       variable = "aws:SourceArn"
-      values   = [local.trail_arn]
+      values   = [local.account_trails_arn]
     }
   }
 
@@ -129,9 +132,9 @@ data "aws_iam_policy_document" "audit_key" {
     }
 
     condition {
-      test     = "StringEquals"
+      test     = "StringLike"
       variable = "aws:SourceArn"
-      values   = [local.trail_arn]
+      values   = [local.account_trails_arn]
     }
   }
 
@@ -540,10 +543,11 @@ data "aws_iam_policy_document" "cloudtrail_assume" {
 resource "aws_iam_role" "cloudtrail_logs" {
   count = var.enable_cloudtrail ? 1 : 0
 
-  name               = "${var.name_prefix}-cloudtrail-logs"
-  description        = "CloudTrail delivery to its CloudWatch Logs group (assetpack)."
-  assume_role_policy = data.aws_iam_policy_document.cloudtrail_assume.json
-  tags               = local.identity_tags
+  name                 = "${var.name_prefix}-cloudtrail-logs"
+  description          = "CloudTrail delivery to its CloudWatch Logs group (assetpack)."
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.cloudtrail_assume.json
+  tags                 = local.identity_tags
 }
 
 data "aws_iam_policy_document" "cloudtrail_logs" {
@@ -594,10 +598,11 @@ data "aws_iam_policy_document" "vpc_flow_logs_assume" {
 }
 
 resource "aws_iam_role" "vpc_flow_logs" {
-  name               = "${var.name_prefix}-vpc-flow-logs"
-  description        = "VPC flow log delivery to its CloudWatch Logs group (assetpack EC2.6)."
-  assume_role_policy = data.aws_iam_policy_document.vpc_flow_logs_assume.json
-  tags               = local.identity_tags
+  name                 = "${var.name_prefix}-vpc-flow-logs"
+  description          = "VPC flow log delivery to its CloudWatch Logs group (assetpack EC2.6)."
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.vpc_flow_logs_assume.json
+  tags                 = local.identity_tags
 }
 
 data "aws_iam_policy_document" "vpc_flow_logs" {

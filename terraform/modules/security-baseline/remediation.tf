@@ -136,6 +136,7 @@ resource "aws_iam_role" "automation" {
   description          = "SSM Automation runbooks started by the assetpack remediation (AutomationAssumeRole)."
   assume_role_policy   = data.aws_iam_policy_document.automation_trust.json
   max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
   tags                 = merge(var.tags, { "asset:class" = "identity" })
 }
 

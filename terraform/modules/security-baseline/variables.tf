@@ -222,6 +222,12 @@ variable "tags" {
   default     = {}
 }
 
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the module's roles (ci-oidc's permissions_boundary_arn): the CI deploy role may create or change a role only with it."
+  type        = string
+  default     = null
+}
+
 # --- Remediation -------------------------------------------------------------------
 
 variable "automation_policy_json" {
