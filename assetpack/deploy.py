@@ -37,6 +37,8 @@ REMEDIATE_ROLE = f"{PREFIX}-custodian-remediate"
 PACK_TAG = "assetpack:pack"
 PACK_TAG_VALUE = "assetpack"
 FUNCTION_PREFIX = "custodian-"
+# What c7n's guard-duty mode writes into the mode when it provisions (c7n 0.9.53).
+GUARD_DUTY_FILTERS = {"ec2": "Instance", "iam-user": "AccessKey"}
 MAILER_FUNCTION = "cloud-custodian-mailer"
 MAILER_HANDLER = "assetpack_mailer.handler.run"
 # What the mailer archive carries: the Lambda runtime has boto3 and botocore only.
@@ -92,6 +94,10 @@ def _policies(files, account: str, region: str, roles: dict[str, str],
         kind = permissions.role_of(set(policy.get_permissions()))
         mode = policy.data["mode"]
         mode["role"] = roles[kind]
+        if mode["type"] == "guard-duty":
+            # GuardDutyMode.provision() sets this before it builds the archive; set it
+            # first, so the planned archive is the one published (and a redeploy is a no-op).
+            mode.setdefault("resource-filter", GUARD_DUTY_FILTERS.get(policy.resource_type))
         # No journal, no change: every remediating Lambda is told where to journal.
         env = mode.setdefault("environment", {}).setdefault("Variables", {})
         env.setdefault("ASSETPACK_JOURNAL", journal_location(account, region))
