@@ -193,6 +193,23 @@ def read_file(path: Path, overrides: dict | None = None) -> list[PackPolicy]:
         raise PackError(f"{path}: {err}") from err
 
 
+def as_custodian_file(path: Path, dest: Path) -> Path | None:
+    """What Custodian's own commands should read for one of the pack's files: the
+    file itself, a copy with its ``{param:…}`` references resolved for the active
+    profile (Custodian knows no parameters), or None for the blast-radius file,
+    which is not a policy file (it is checked here instead)."""
+    if path.name == BLAST_RADIUS_FILE:
+        blast_radius(path.parent)  # raises PackError naming the problem
+        return None
+    text = path.read_text() if path.is_file() and path.suffix in (".yml", ".yaml") else ""
+    if not PARAM_REF.search(text):
+        return path
+    resolved = dest / path.name
+    resolved.write_text(yaml.safe_dump(
+        {"policies": [p.data for p in read_file(path, profile())]}, sort_keys=False))
+    return resolved
+
+
 def profile(name: str | None = None) -> dict[str, dict]:
     """Per-check parameter overrides of a profile (``ASSETPACK_PROFILE``; none: the
     controls' defaults): ``{policy name: {parameter: value}}``."""

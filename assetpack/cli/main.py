@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 import c7n_plugins
 
@@ -19,9 +20,27 @@ CUSTODIAN_ONLY = tuple(c for c in CUSTODIAN_COMMANDS if c != "report")
 
 
 def _custodian(argv: list[str]) -> int:
-    from c7n import cli
+    import tempfile
+
+    from assetpack import pack
 
     c7n_plugins.load()
+    with tempfile.TemporaryDirectory(prefix="assetpack-") as tmp:
+        try:
+            files = [pack.as_custodian_file(Path(a), Path(tmp)) if a.endswith(
+                (".yml", ".yaml")) else a for a in argv]
+        except pack.PackError as err:
+            print(f"assetpack: error: {err}", file=sys.stderr)
+            return 1
+        if None in files and not any(str(a).endswith((".yml", ".yaml")) for a in files if a):
+            print(f"{pack.BLAST_RADIUS_FILE}: valid", file=sys.stderr)
+            return 0  # the blast-radius file alone: nothing left for Custodian to read
+        return _run_custodian([str(a) for a in files if a is not None])
+
+
+def _run_custodian(argv: list[str]) -> int:
+    from c7n import cli
+
     sys.argv = ["assetpack", *argv]
     try:
         cli.main()

@@ -145,3 +145,23 @@ def test_undo_dry_run_lists_and_changes_nothing(tmp_path, capsys):
     out = capsys.readouterr()
     assert "would-undo" in out.out and "SqsManagedSseEnabled" in out.out
     assert journal.get(entry.id).status == "fixed"
+
+
+def test_validate_reads_the_packs_files_as_the_pack_does(capsys):
+    """Custodian knows no ``{param:…}`` references and no blast-radius file: `assetpack
+    validate` hands it the resolved policies and checks the blast radius itself."""
+    from assetpack.pack import policies_root
+
+    root = policies_root()
+    assert "{param:" in (root / "compliance" / "ec2.yml").read_text()
+    assert main(["validate", str(root / "compliance" / "ec2.yml"),
+                 str(root / "remediation.yml")]) == 0
+    assert main(["validate", str(root / "remediation.yml")]) == 0
+
+
+def test_validate_of_a_broken_blast_radius_is_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "remediation.yml"
+    bad.write_text("checks:\n  x: {class: bogus, reason: r}\n")
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "class must be one of" in err
