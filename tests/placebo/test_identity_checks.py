@@ -22,6 +22,7 @@ import c7n.filters.core
 import c7n.resources.iam
 import pytest
 
+from c7n_plugins.elements import iam_credential_report
 from tests.placebo.harness import policy_named, replay
 
 FROZEN = datetime.datetime(2026, 11, 24, tzinfo=datetime.UTC)
@@ -39,7 +40,7 @@ def frozen_now(monkeypatch):
     proxy = types.ModuleType("datetime")
     proxy.__dict__.update(datetime.__dict__)
     proxy.datetime = _FrozenDatetime
-    for module in (c7n.filters.core, c7n.resources.iam):
+    for module in (c7n.filters.core, c7n.resources.iam, iam_credential_report):
         monkeypatch.setattr(module, "datetime", proxy)
 
 
