@@ -5,8 +5,9 @@ and ``check-permissions`` asks the IAM policy simulator one principal at a time
 (effective permissions, not what a given document says), so neither answers
 "does this customer managed policy allow ``s3:*``" (IAM.21) or "does this inline
 policy allow ``kms:Decrypt`` on every key" (KMS.1, KMS.2). These filters read the
-documents themselves, all of them in one paginated
-``GetAccountAuthorizationDetails`` walk per policy run.
+documents themselves, all of them from one paginated
+``GetAccountAuthorizationDetails`` walk per account and run, shared by every IAM
+element (:func:`authorization_details`).
 """
 
 from __future__ import annotations
@@ -68,26 +69,48 @@ def on_all_resources(statement: dict) -> bool:
     return "*" in _as_list(statement.get("Resource"))
 
 
+# Every kind of IAM entity the pack's IAM elements read, in one walk.
+_ALL_KINDS = ["User", "Role", "Group", "LocalManagedPolicy"]
+_LISTS = ("UserDetailList", "RoleDetailList", "GroupDetailList", "Policies")
+
+
+def authorization_details(manager) -> dict[str, list[dict]]:
+    """The account's users, roles, groups and customer managed policies with their
+    documents, tags and attachments: one paginated ``GetAccountAuthorizationDetails``
+    walk per account, kept in Custodian's cache so every IAM check and source of the
+    run shares it (as Custodian shares its credential report)."""
+    cache = manager._cache
+    key = {"account": manager.config.account_id, "iam-authorization-details": True}
+    with cache:
+        found = cache.get(key)
+        if found is None:
+            client = local_session(manager.session_factory).client("iam")
+            found = {name: [] for name in _LISTS}
+            for page in client.get_paginator("get_account_authorization_details").paginate(
+                    Filter=_ALL_KINDS):
+                for name in _LISTS:
+                    found[name].extend(page.get(name, []))
+            cache.save(key, found)
+    return found
+
+
 class DocumentReader:
-    """Mixin for the filters below: fetch every document of the type in one walk."""
+    """Mixin for the filters below: every document of the type, from the shared walk."""
 
     def documents(self) -> dict[str, list[tuple[str, dict]]]:
         """``{resource key: [(policy name, document), ...]}`` for the manager's type."""
         kind, list_key, id_key = _DETAILS[self.manager.type]
-        client = local_session(self.manager.session_factory).client("iam")
         found: dict[str, list[tuple[str, dict]]] = {}
-        for page in client.get_paginator("get_account_authorization_details").paginate(
-                Filter=[kind]):
-            for item in page.get(list_key, []):
-                if kind == "LocalManagedPolicy":
-                    default = [v for v in item.get("PolicyVersionList", [])
-                               if v.get("IsDefaultVersion")]
-                    name = item.get("PolicyName", item[id_key])
-                    found[item[id_key]] = [(name, _document(v["Document"])) for v in default]
-                else:
-                    found[item[id_key]] = [
-                        (p["PolicyName"], _document(p["PolicyDocument"]))
-                        for p in item.get(_INLINE_KEY[self.manager.type], [])]
+        for item in authorization_details(self.manager)[list_key]:
+            if kind == "LocalManagedPolicy":
+                default = [v for v in item.get("PolicyVersionList", [])
+                           if v.get("IsDefaultVersion")]
+                name = item.get("PolicyName", item[id_key])
+                found[item[id_key]] = [(name, _document(v["Document"])) for v in default]
+            else:
+                found[item[id_key]] = [
+                    (p["PolicyName"], _document(p["PolicyDocument"]))
+                    for p in item.get(_INLINE_KEY[self.manager.type], [])]
         return found
 
     def key_of(self, resource: dict) -> str:

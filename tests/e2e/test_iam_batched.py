@@ -1,0 +1,89 @@
+"""IAM users and roles described from one GetAccountAuthorizationDetails walk: no
+per-entity GetUser/GetRole/ListUserPolicies, the same resources GetUser and GetRole
+return, and an entity created after the walk still described."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from c7n.config import Config
+from c7n.policy import PolicyCollection
+from c7n.utils import local_session
+
+import c7n_plugins
+from assetpack.pack import policies_root
+from assetpack.scan import _reset_custodian_caches, run_scan
+from c7n_plugins.elements.iam_documents import authorization_details
+
+pytestmark = pytest.mark.e2e
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+    "Action": "sts:AssumeRole"}]})
+READ = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+PER_ENTITY = ("iam:GetUser", "iam:GetRole", "iam:ListUserPolicies",
+              "iam:ListAttachedUserPolicies", "iam:ListMFADevices")
+
+
+def _estate(iam, users=6, roles=4):
+    for i in range(users):
+        iam.create_user(UserName=f"user-{i}", Tags=[{"Key": "team", "Value": f"t{i}"}])
+    iam.put_user_policy(UserName="user-0", PolicyName="own", PolicyDocument=READ)
+    managed = iam.create_policy(PolicyName="reader", PolicyDocument=READ)["Policy"]["Arn"]
+    iam.attach_user_policy(UserName="user-1", PolicyArn=managed)
+    for i in range(roles):
+        iam.create_role(RoleName=f"role-{i}", AssumeRolePolicyDocument=TRUST,
+                        Description="d", Tags=[{"Key": "team", "Value": f"r{i}"}])
+
+
+def _policies(data, tmp_path):
+    _reset_custodian_caches()  # nothing cached by an earlier test's account
+    c7n_plugins.load()
+    config = Config.empty(region="us-east-1", output_dir=str(tmp_path), cache="memory",
+                          cache_period=15, account_id="123456789012")
+    return list(PolicyCollection.from_data({"policies": data}, config))
+
+
+def test_iam_checks_make_no_per_entity_reads(aws, tmp_path):
+    _estate(aws.client("iam"))
+    result = run_scan(tmp_path, dryrun=True,
+                      files=[policies_root() / "compliance" / "iam.yml"])
+    assert not [p.error for p in result.policies if p.error]
+    calls = result.api_calls_by_operation
+    assert {op: calls[op] for op in PER_ENTITY if op in calls} == {}
+    assert calls["iam:GetAccountAuthorizationDetails"] == 1
+    direct = json.loads((tmp_path / "iam-user-no-direct-policies" / "resources.json")
+                        .read_text())
+    assert {u["UserName"]: u["c7n:DirectPolicies"] for u in direct} == {
+        "user-0": ["own"], "user-1": ["reader"]}
+
+
+def test_resources_are_what_get_user_and_get_role_return(aws, tmp_path):
+    iam = aws.client("iam")
+    _estate(iam, users=2, roles=2)
+    users, roles = (p.run() for p in _policies([
+        {"name": "all-users", "resource": "aws.iam-user"},
+        {"name": "all-roles", "resource": "aws.iam-role"}], tmp_path))
+    assert len(users) == 2 and len(roles) == 2
+    for user in users:
+        assert user == iam.get_user(UserName=user["UserName"])["User"]
+    for role in roles:
+        assert role == iam.get_role(RoleName=role["RoleName"])["Role"]
+
+
+def test_entity_created_after_the_walk_is_described_alone(aws, tmp_path):
+    iam = aws.client("iam")
+    _estate(iam, users=2, roles=0)
+    [policy] = _policies([{"name": "all-users", "resource": "aws.iam-user"}], tmp_path)
+    manager = policy.resource_manager
+    authorization_details(manager)  # the walk, cached, before the user exists
+    iam.create_user(UserName="late", Tags=[{"Key": "team", "Value": "late"}])
+    asked: list[str] = []
+    local_session(manager.session_factory).events.register(
+        "before-parameter-build.iam.GetUser", lambda params, **_: asked.append(params["UserName"]))
+    listed = iam.list_users()["Users"]
+    described = {u["UserName"]: u for u in manager.source.augment(listed)}
+    assert set(described) == {"user-0", "user-1", "late"}
+    assert asked == ["late"]
+    assert described["late"]["Tags"] == [{"Key": "team", "Value": "late"}]
