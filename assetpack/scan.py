@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from assetpack import fetch, pack, sessions
 from assetpack.sessions import ApiCounter
+from assetpack.tag_walk import TagWalk
 
 log = logging.getLogger("assetpack.scan")
 WORKERS = 4
@@ -224,7 +225,7 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
     sessions.retry_defaults()
     sessions.share_loader()
     sessions.propagate_context()
-    factory = sessions.SharedSessionFactory(region, counter)
+    factory = sessions.SharedSessionFactory(region, counter, tag_walk=TagWalk())
     forms = [pack.scan_form(p.data) for p in checks]
     fetch.plan_s3_augment(forms)
     collection = PolicyCollection.from_data({"policies": forms}, config,

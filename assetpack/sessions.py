@@ -11,6 +11,7 @@ many policies would count every call for the first. Here:
   ``Loader``, whose model cache is per instance;
 - :class:`SharedSessionFactory` hands every policy (and thread) the same session per
   assume-role and region, whose clients are cached;
+- :class:`~assetpack.tag_walk.TagWalk` (when given) reads the tags of a region once;
 - :class:`ApiCounter` counts each call once per service:operation, and also in the
   ``api-stats`` of the policy running in the caller's context (a context variable
   that :func:`propagate_context` carries into Custodian's inner thread pools).
@@ -28,6 +29,8 @@ import boto3
 import botocore.loaders
 import botocore.session
 from c7n.credentials import SessionFactory, assumed_session
+
+from assetpack.tag_walk import TagWalk
 
 # The policy whose calls are being made (None: the pack's own calls, e.g. findings).
 current_policy: contextvars.ContextVar = contextvars.ContextVar("assetpack_policy",
@@ -76,17 +79,19 @@ def propagate_context() -> None:
 
 
 class ApiCounter:
-    """Counts AWS API calls through botocore's ``before-parameter-build`` event (once
-    per operation, whatever its retries, and before anything can answer it from a
-    cache or a stub), by ``service:Operation``, and in the running policy's Custodian
-    ``api-stats`` (``metadata.json``)."""
+    """Counts AWS API calls through botocore's generic ``before-call`` event: once per
+    operation, whatever its retries, and only for calls that go to AWS (handlers of
+    the operation's own event run first, so a call answered by the scan's
+    :class:`~assetpack.tag_walk.TagWalk` or by a recorded replay is not counted), by
+    ``service:Operation``, and in the running policy's Custodian ``api-stats``
+    (``metadata.json``)."""
 
     def __init__(self) -> None:
         self.calls: Counter = Counter()
         self._lock = threading.Lock()
 
     def attach(self, session: boto3.Session) -> None:
-        session.events.register("before-parameter-build", self._count,
+        session.events.register("before-call", self._count,
                                 unique_id="assetpack-api-counter")
 
     def _count(self, model, **_) -> None:
@@ -132,9 +137,11 @@ class SharedSessionFactory(SessionFactory):
     per-session ``api-stats``) are replaced by :class:`ApiCounter`."""
 
     def __init__(self, region: str, counter: ApiCounter, profile: str | None = None,
-                 assume_role: str | None = None, external_id: str | None = None) -> None:
+                 assume_role: str | None = None, external_id: str | None = None,
+                 tag_walk: TagWalk | None = None) -> None:
         super().__init__(region, profile, assume_role, external_id)
         self.counter = counter
+        self.tag_walk = tag_walk
         self._sessions: dict[tuple, boto3.Session] = {}
         self._lock = threading.Lock()
 
@@ -156,6 +163,8 @@ class SharedSessionFactory(SessionFactory):
             session = CachingSession(botocore_session=assumed._session, region_name=region)
         session._session.user_agent_name = "c7n"
         self.counter.attach(session)
+        if self.tag_walk is not None:
+            self.tag_walk.attach(session)
         return session
 
     def set_subscribers(self, subscribers) -> None:
