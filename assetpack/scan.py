@@ -24,6 +24,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from assetpack import fetch, pack, sessions
+from assetpack.read_cache import ReadCache
 from assetpack.sessions import ApiCounter
 from assetpack.tag_walk import TagWalk
 
@@ -225,7 +226,7 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
     sessions.retry_defaults()
     sessions.share_loader()
     sessions.propagate_context()
-    factory = sessions.SharedSessionFactory(region, counter, tag_walk=TagWalk())
+    factory = sessions.SharedSessionFactory(region, counter, also=(TagWalk(), ReadCache()))
     forms = [pack.scan_form(p.data) for p in checks]
     fetch.plan_s3_augment(forms)
     collection = PolicyCollection.from_data({"policies": forms}, config,
@@ -287,8 +288,10 @@ def _run_scan(out: Path, region, dryrun, files, progress, names, location: str) 
                 if progress:
                     progress(done[0], len(checks), res)
 
+    # The type with the most checks first: its chain of checks is the longest, and
+    # started last it would leave the other workers idle at the end.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        list(pool.map(run_type, by_type.values()))
+        list(pool.map(run_type, sorted(by_type.values(), key=len, reverse=True)))
 
     store = FindingStore(factory().client("securityhub"), account, region)
     scope = Scope(ran=ran_ok, started=run_started,

@@ -11,7 +11,8 @@ many policies would count every call for the first. Here:
   ``Loader``, whose model cache is per instance;
 - :class:`SharedSessionFactory` hands every policy (and thread) the same session per
   assume-role and region, whose clients are cached;
-- :class:`~assetpack.tag_walk.TagWalk` (when given) reads the tags of a region once;
+- what the scan adds to every session (``also``): the tag walk that reads a region's
+  tags once, the read cache that sends each read once;
 - :class:`ApiCounter` counts each call once per service:operation, and also in the
   ``api-stats`` of the policy running in the caller's context (a context variable
   that :func:`propagate_context` carries into Custodian's inner thread pools).
@@ -24,13 +25,12 @@ import os
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 import boto3
 import botocore.loaders
 import botocore.session
 from c7n.credentials import SessionFactory, assumed_session
-
-from assetpack.tag_walk import TagWalk
 
 # The policy whose calls are being made (None: the pack's own calls, e.g. findings).
 current_policy: contextvars.ContextVar = contextvars.ContextVar("assetpack_policy",
@@ -82,7 +82,8 @@ class ApiCounter:
     """Counts AWS API calls through botocore's generic ``before-call`` event: once per
     operation, whatever its retries, and only for calls that go to AWS (handlers of
     the operation's own event run first, so a call answered by the scan's
-    :class:`~assetpack.tag_walk.TagWalk` or by a recorded replay is not counted), by
+    :class:`~assetpack.tag_walk.TagWalk`, the :class:`~assetpack.read_cache.ReadCache`
+    or a recorded replay is not counted), by
     ``service:Operation``, and in the running policy's Custodian ``api-stats``
     (``metadata.json``)."""
 
@@ -105,6 +106,13 @@ class ApiCounter:
     @property
     def total(self) -> int:
         return sum(self.calls.values())
+
+
+class Attachable(Protocol):
+    """Something that hooks into every session's botocore events (e.g.
+    :class:`~assetpack.tag_walk.TagWalk`, :class:`~assetpack.read_cache.ReadCache`)."""
+
+    def attach(self, session: boto3.Session) -> None: ...
 
 
 def _config_key(config) -> tuple:
@@ -138,10 +146,10 @@ class SharedSessionFactory(SessionFactory):
 
     def __init__(self, region: str, counter: ApiCounter, profile: str | None = None,
                  assume_role: str | None = None, external_id: str | None = None,
-                 tag_walk: TagWalk | None = None) -> None:
+                 also: tuple[Attachable, ...] = ()) -> None:
         super().__init__(region, profile, assume_role, external_id)
         self.counter = counter
-        self.tag_walk = tag_walk
+        self.also = also
         self._sessions: dict[tuple, boto3.Session] = {}
         self._lock = threading.Lock()
 
@@ -163,8 +171,8 @@ class SharedSessionFactory(SessionFactory):
             session = CachingSession(botocore_session=assumed._session, region_name=region)
         session._session.user_agent_name = "c7n"
         self.counter.attach(session)
-        if self.tag_walk is not None:
-            self.tag_walk.attach(session)
+        for extra in self.also:
+            extra.attach(session)
         return session
 
     def set_subscribers(self, subscribers) -> None:

@@ -69,7 +69,7 @@ def test_one_walk_serves_every_type_with_true_tags(aws, tmp_path):
 def test_after_a_change_lookups_go_to_aws(aws):
     _estate(aws)
     counter, walk = ApiCounter(), TagWalk()
-    session = SharedSessionFactory("us-east-1", counter, tag_walk=walk)()
+    session = SharedSessionFactory("us-east-1", counter, also=(walk,))()
     tagging = session.client("resourcegroupstaggingapi")
     arn = session.client("sns").create_topic(Name="t-tagged")["TopicArn"]  # a change
     tagging.get_resources(ResourceARNList=[arn])
@@ -81,7 +81,7 @@ def test_walk_answers_an_arn_list_without_calling_aws(aws):
     _estate(aws)
     arn = boto3.client("sns").list_topics()["Topics"][0]["TopicArn"]
     counter, walk = ApiCounter(), TagWalk()
-    tagging = SharedSessionFactory("us-east-1", counter, tag_walk=walk)().client(
+    tagging = SharedSessionFactory("us-east-1", counter, also=(walk,))().client(
         "resourcegroupstaggingapi")
     for _ in range(3):
         tagging.get_resources(ResourceARNList=[arn])
