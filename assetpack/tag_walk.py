@@ -20,10 +20,11 @@ import threading
 
 from botocore.awsrequest import AWSResponse
 
+from assetpack.read_cache import OWN_SERVICE_ONLY, READS
+
 EVENT = "before-call.resource-groups-tagging-api.GetResources"
-# Operation names that only read (and a few that change no resource's tags).
-READS = ("Describe", "List", "Get", "BatchGet", "Lookup", "Search", "Scan", "Query",
-         "Select", "Head", "Generate", "AssumeRole", "Simulate")
+# Reads, and reports being generated, change no resource's tags.
+KEEPS_TAGS = READS + OWN_SERVICE_ONLY
 
 
 class TagWalk:
@@ -43,7 +44,7 @@ class TagWalk:
         session.events.register("before-call", self._watch, unique_id="assetpack-tag-watch")
 
     def _watch(self, model, **_) -> None:
-        if not model.name.startswith(READS):
+        if not model.name.startswith(KEEPS_TAGS):
             self.stale = True
 
     def _answer(self, model, params, context, **_):
