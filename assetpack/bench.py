@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,7 +31,10 @@ from assetpack.emulator import estate, server
 def _scan_child(out: Path, env: dict[str, str], dryrun: bool = True,
                 ) -> tuple[float, float, int, dict]:
     """(wall s, CPU s, peak MB, summary) of one ``assetpack scan`` child: CPU time
-    is the scan's own work, wall time also counts the machine's other load."""
+    is the scan's own work, wall time also counts the machine's other load. ``out``
+    starts empty: an earlier bench's journal would name changes this emulator never
+    saw."""
+    shutil.rmtree(out, ignore_errors=True)
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "assetpack.cli.main", "scan",
                              *(["--dryrun"] if dryrun else []), "-s", str(out)],
