@@ -609,9 +609,15 @@ def lookup(resource_type: str, action: str) -> Remedy | None:
 
 
 def automation_status(c: Client, execution_id: str) -> tuple[str, str]:
-    """``fixed``, ``failed`` or ``pending`` for an SSM Automation execution, and why."""
-    found = c("ssm").get_automation_execution(AutomationExecutionId=execution_id)[
-        "AutomationExecution"]
+    """``fixed``, ``failed`` or ``pending`` for an SSM Automation execution, and why.
+    An execution AWS no longer knows (its history expired) failed as far as anyone
+    can tell: the next run asks for the change again."""
+    ssm = c("ssm")
+    try:
+        found = ssm.get_automation_execution(AutomationExecutionId=execution_id)[
+            "AutomationExecution"]
+    except ssm.exceptions.AutomationExecutionNotFoundException:
+        return "failed", f"automation {execution_id} is no longer known to AWS"
     status = found.get("AutomationExecutionStatus", "")
     if status == "Success":
         return "fixed", f"automation {execution_id} succeeded"

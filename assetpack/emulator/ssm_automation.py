@@ -86,8 +86,10 @@ def start_automation_execution(self):
 def get_automation_execution(self):
     exec_id = json.loads(self.body).get("AutomationExecutionId")
     if exec_id not in _executions:
-        return 400, {}, json.dumps({"__type": "AutomationExecutionNotFoundException",
-                                    "message": f"{exec_id} not found"})
+        # Raised, not returned: moto sends a returned error body with status 200.
+        from moto.core.exceptions import JsonRESTError
+
+        raise JsonRESTError("AutomationExecutionNotFoundException", f"{exec_id} not found")
     return 200, {}, json.dumps({"AutomationExecution": _executions[exec_id]})
 
 

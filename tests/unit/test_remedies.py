@@ -54,6 +54,19 @@ def test_automation_status(aws_status, expected):
     assert remedies.automation_status(lambda service: client, EXEC)[0] == expected
 
 
+def test_an_execution_aws_no_longer_knows_has_failed():
+    # GetAutomationExecution of an expired (or foreign) execution id raises
+    # AutomationExecutionNotFoundException: the next run asks for the change again.
+    client = boto3.client("ssm", region_name="us-east-1", aws_access_key_id="x",
+                          aws_secret_access_key="x")
+    stub = Stubber(client)
+    stub.add_client_error("get_automation_execution", "AutomationExecutionNotFoundException",
+                          expected_params={"AutomationExecutionId": EXEC})
+    stub.activate()
+    status, detail = remedies.automation_status(lambda service: client, EXEC)
+    assert status == "failed" and "no longer known" in detail
+
+
 def test_security_group_undo_re_adds_only_what_the_change_removed():
     ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
            "IpRanges": [{"CidrIp": "0.0.0.0/0"}, {"CidrIp": "10.0.0.0/8"}]}
