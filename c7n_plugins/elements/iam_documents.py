@@ -13,6 +13,7 @@ element (:func:`authorization_details`).
 from __future__ import annotations
 
 import json
+import threading
 from fnmatch import fnmatchcase
 from urllib.parse import unquote
 
@@ -72,6 +73,9 @@ def on_all_resources(statement: dict) -> bool:
 # Every kind of IAM entity the pack's IAM elements read, in one walk.
 _ALL_KINDS = ["User", "Role", "Group", "LocalManagedPolicy"]
 _LISTS = ("UserDetailList", "RoleDetailList", "GroupDetailList", "Policies")
+# The IAM types are checked in parallel in a scan: the first to ask walks, the
+# others wait for its answer rather than walk too.
+_WALK_LOCK = threading.Lock()
 
 
 def authorization_details(manager) -> dict[str, list[dict]]:
@@ -81,7 +85,7 @@ def authorization_details(manager) -> dict[str, list[dict]]:
     run shares it (as Custodian shares its credential report)."""
     cache = manager._cache
     key = {"account": manager.config.account_id, "iam-authorization-details": True}
-    with cache:
+    with _WALK_LOCK, cache:
         found = cache.get(key)
         if found is None:
             client = local_session(manager.session_factory).client("iam")

@@ -5,8 +5,11 @@ return, and an entity created after the walk still described."""
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from botocore.client import BaseClient
 from c7n.config import Config
 from c7n.policy import PolicyCollection
 from c7n.utils import local_session
@@ -87,3 +90,24 @@ def test_entity_created_after_the_walk_is_described_alone(aws, tmp_path):
     assert set(described) == {"user-0", "user-1", "late"}
     assert asked == ["late"]
     assert described["late"]["Tags"] == [{"Key": "team", "Value": "late"}]
+
+
+def test_checks_asking_at_once_share_one_walk(aws, tmp_path, monkeypatch):
+    _estate(aws.client("iam"), users=2, roles=1)
+    [policy] = _policies([{"name": "all-users", "resource": "aws.iam-user"}], tmp_path)
+    manager = policy.resource_manager
+    walks: list[int] = []
+    call = BaseClient._make_api_call
+
+    def slow_walk(self, operation, params):
+        if operation == "GetAccountAuthorizationDetails":
+            walks.append(1)
+            time.sleep(0.2)  # long enough for every thread to ask while the first walks
+        return call(self, operation, params)
+
+    # Each thread has its own Custodian session: count on every client.
+    monkeypatch.setattr(BaseClient, "_make_api_call", slow_walk)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: authorization_details(manager), range(4)))
+    assert len(walks) == 1
+    assert all(a is answers[0] for a in answers)
