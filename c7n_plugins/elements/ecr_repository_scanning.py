@@ -16,6 +16,10 @@ from c7n.utils import chunks, local_session, type_schema
 from c7n_plugins import registry
 
 SCANNED = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
+# A registry scanning rule holds at most 100 repository filters (ECR API reference,
+# RegistryScanningRule); past that, one "*" filter scans every repository.
+MAX_FILTERS = 100
+EVERY_REPOSITORY = {"filter": "*", "filterType": "WILDCARD"}
 
 
 @registry.filter("image-scanning", ("aws.ecr",))
@@ -67,8 +71,10 @@ class ScanInRegistry(Action):
     """Add the repositories to the registry's scanning rules, as filters of the rule
     that scans on push (basic scanning) or continuously (enhanced scanning).
 
-    Additive: existing rules and filters stay; undone by removing the filters. Not
-    the deprecated repository flag that ``set-scanning`` sets.
+    Additive: existing rules and filters stay; when the rule would hold more than the
+    100 filters AWS allows, its filters become the single ``*`` that matches every
+    repository (scanning more, never less). Journaled and undone with the registry's
+    whole configuration. Not the deprecated repository flag that ``set-scanning`` sets.
 
     :example:
 
@@ -105,7 +111,13 @@ class ScanInRegistry(Action):
             rule = {"scanFrequency": frequency, "repositoryFilters": []}
             rules.append(rule)
         present = {f["filter"] for f in rule["repositoryFilters"]}
-        rule["repositoryFilters"].extend(
-            {"filter": r["repositoryName"], "filterType": "WILDCARD"}
-            for r in resources if r["repositoryName"] not in present)
+        if "*" in present:
+            return  # the rule already scans every repository
+        added = [{"filter": name, "filterType": "WILDCARD"}
+                 for name in dict.fromkeys(r["repositoryName"] for r in resources)
+                 if name not in present]
+        if len(rule["repositoryFilters"]) + len(added) > MAX_FILTERS:
+            rule["repositoryFilters"] = [dict(EVERY_REPOSITORY)]
+        else:
+            rule["repositoryFilters"].extend(added)
         client.put_registry_scanning_configuration(scanType=scan_type, rules=rules)

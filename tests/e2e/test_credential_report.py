@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from c7n.config import Config
 from c7n.policy import PolicyCollection
+from c7n.resources import load_resources
 
 import c7n_plugins
 from c7n_plugins.elements import iam_credential_report
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.e2e
 
 def _run(policies, tmp_path):
     c7n_plugins.load()
+    load_resources(tuple(p["resource"] for p in policies))
     config = Config.empty(region="us-east-1", output_dir=str(tmp_path), cache="memory")
     return {p.name: p() for p in PolicyCollection.from_data({"policies": policies}, config)}
 

@@ -12,6 +12,7 @@ import pytest
 from botocore.client import BaseClient
 from c7n.config import Config
 from c7n.policy import PolicyCollection
+from c7n.resources import load_resources
 from c7n.utils import local_session
 
 import c7n_plugins
@@ -43,6 +44,7 @@ def _estate(iam, users=6, roles=4):
 def _policies(data, tmp_path):
     _reset_custodian_caches()  # nothing cached by an earlier test's account
     c7n_plugins.load()
+    load_resources(tuple(p["resource"] for p in data))
     config = Config.empty(region="us-east-1", output_dir=str(tmp_path), cache="memory",
                           cache_period=15, account_id="123456789012")
     return list(PolicyCollection.from_data({"policies": data}, config))
