@@ -21,7 +21,7 @@ from c7n.resources.iam import DescribeRole, DescribeUser
 from c7n.utils import local_session, type_schema
 
 from c7n_plugins import registry
-from c7n_plugins.elements.iam_documents import authorization_details
+from c7n_plugins.elements.iam_documents import authorization_details, walk_is_shared
 
 WALK = "iam:GetAccountAuthorizationDetails"
 # What GetUser / GetRole return beyond ListUsers / ListRoles, all in the walk.
@@ -74,8 +74,10 @@ class DirectPolicies(Filter):
 
     Custodian's ``has-inline-policy`` and ``policy`` filters answer this with two
     calls per user; this reads the account-wide ``GetAccountAuthorizationDetails``
-    walk the pack shares (a user created after the walk is asked about directly).
-    Annotates ``c7n:DirectPolicies`` with the policies' names.
+    walk the pack shares. A user created after the walk is asked about directly, as is
+    every user when the walk cannot be shared (a Lambda evaluating one user's change
+    asks two questions, not the whole account's). Annotates ``c7n:DirectPolicies``
+    with the policies' names.
 
     :example:
 
@@ -99,7 +101,8 @@ class DirectPolicies(Filter):
     permissions = (WALK, "iam:ListUserPolicies", "iam:ListAttachedUserPolicies")
 
     def process(self, resources, event=None):
-        users = {u["UserName"]: u for u in authorization_details(self.manager)["UserDetailList"]}
+        users = {u["UserName"]: u for u in authorization_details(self.manager)[
+            "UserDetailList"]} if walk_is_shared(self.manager) else {}
         matched = []
         for r in resources:
             user = users.get(r["UserName"]) or self._ask(r["UserName"])

@@ -7,7 +7,7 @@ and ``check-permissions`` asks the IAM policy simulator one principal at a time
 policy allow ``kms:Decrypt`` on every key" (KMS.1, KMS.2). These filters read the
 documents themselves, all of them from one paginated
 ``GetAccountAuthorizationDetails`` walk per account and run, shared by every IAM
-element (:func:`authorization_details`).
+element when Custodian's cache is on (:func:`authorization_details`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import threading
 from fnmatch import fnmatchcase
 from urllib.parse import unquote
 
+from c7n.cache import NullCache
 from c7n.filters import Filter
 from c7n.utils import local_session, type_schema
 
@@ -70,30 +71,36 @@ def on_all_resources(statement: dict) -> bool:
     return "*" in _as_list(statement.get("Resource"))
 
 
-# Every kind of IAM entity the pack's IAM elements read, in one walk.
-_ALL_KINDS = ["User", "Role", "Group", "LocalManagedPolicy"]
-_LISTS = ("UserDetailList", "RoleDetailList", "GroupDetailList", "Policies")
 # The IAM types are checked in parallel in a scan: the first to ask walks, the
 # others wait for its answer rather than walk too.
 _WALK_LOCK = threading.Lock()
 
 
+def walk_is_shared(manager) -> bool:
+    """True when Custodian keeps what one check reads for the others of the run (a
+    scan, ``custodian run``); a Lambda runs one policy with the cache off."""
+    return not isinstance(manager._cache, NullCache)
+
+
 def authorization_details(manager) -> dict[str, list[dict]]:
-    """The account's users, roles, groups and customer managed policies with their
-    documents, tags and attachments: one paginated ``GetAccountAuthorizationDetails``
-    walk per account, kept in Custodian's cache so every IAM check and source of the
-    run shares it (as Custodian shares its credential report)."""
+    """The account's IAM entities with their documents, tags and attachments from a
+    paginated ``GetAccountAuthorizationDetails`` walk, kept in Custodian's cache (as
+    Custodian keeps its credential report). When the walk is shared it reads every
+    kind once for every IAM check and source of the run; when it is not, only the
+    manager's own kind."""
+    kinds = list(_DETAILS.values()) if walk_is_shared(manager) else [
+        _DETAILS[manager.type]]
     cache = manager._cache
     key = {"account": manager.config.account_id, "iam-authorization-details": True}
     with _WALK_LOCK, cache:
         found = cache.get(key)
         if found is None:
             client = local_session(manager.session_factory).client("iam")
-            found = {name: [] for name in _LISTS}
+            found = {list_key: [] for _, list_key, _ in _DETAILS.values()}
             for page in client.get_paginator("get_account_authorization_details").paginate(
-                    Filter=_ALL_KINDS):
-                for name in _LISTS:
-                    found[name].extend(page.get(name, []))
+                    Filter=[kind for kind, _, _ in kinds]):
+                for _, list_key, _ in kinds:
+                    found[list_key].extend(page.get(list_key, []))
             cache.save(key, found)
     return found
 

@@ -113,3 +113,38 @@ def test_checks_asking_at_once_share_one_walk(aws, tmp_path, monkeypatch):
         answers = list(pool.map(lambda _: authorization_details(manager), range(4)))
     assert len(walks) == 1
     assert all(a is answers[0] for a in answers)
+
+
+def test_without_a_shared_cache_only_what_the_policy_needs_is_read(aws, tmp_path, monkeypatch):
+    """As in a Lambda (Custodian's cache off): the users' source walks users only,
+    and IAM.2 asks about each user, never walking the whole account."""
+    _estate(aws.client("iam"), users=2, roles=1)
+    _reset_custodian_caches()
+    c7n_plugins.load()
+    load_resources(("aws.iam-user",))
+    config = Config.empty(region="us-east-1", output_dir=str(tmp_path), cache="",
+                          account_id="123456789012")
+    sent: list[tuple[str, dict]] = []
+    call = BaseClient._make_api_call
+
+    def record(self, operation, params):
+        sent.append((operation, params))
+        return call(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", record)
+    [users] = PolicyCollection.from_data({"policies": [
+        {"name": "all-users", "resource": "aws.iam-user"}]}, config)
+    assert len(users.run()) == 2
+    assert [p["Filter"] for op, p in sent if op == "GetAccountAuthorizationDetails"] == [
+        ["User"]]
+
+    listed = aws.client("iam").list_users()["Users"]
+    sent.clear()
+    [direct] = PolicyCollection.from_data({"policies": [
+        {"name": "direct", "resource": "aws.iam-user",
+         "filters": [{"type": "direct-policies"}]}]}, config)
+    manager = direct.resource_manager
+    found = manager.filter_resources(listed)
+    assert sorted(u["UserName"] for u in found) == ["user-0", "user-1"]
+    assert sorted(op for op, _ in sent) == ["ListAttachedUserPolicies"] * 2 + [
+        "ListUserPolicies"] * 2
