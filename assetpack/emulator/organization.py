@@ -70,8 +70,8 @@ def build(base: boto3.Session | None = None, workloads: tuple[str, ...] = WORKLO
         admin.create_members(AccountDetails=[{"AccountId": a} for a in org.accounts.values()])
         for account_id in org.accounts.values():
             member = org.session(base, account_id, region)
-            # What Terraform sets up in each workload account: Security Hub, the
-            # taxonomy (the tag-compliance checks refuse to judge without it), ...
+            # What Terraform sets up in each workload account (Security Hub, the
+            # taxonomy the tag-compliance checks need, the notification queue).
             prepare_account(member)
             messaging.build(Estate(session=member, region=region))
     return org
